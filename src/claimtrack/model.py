@@ -1,0 +1,228 @@
+"""The typed data model every stage reads and extends.
+
+All spans are character offsets into ``Document.text`` (the clean article text), so any
+claim, event, place or date can be highlighted in the article it came from. Objects are
+plain dataclasses, immutable by convention once the stage that produced them is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ClaimKind = Literal["direct", "indirect", "mixed", "according_to", "narration"]
+Stance = Literal["assert", "deny", "hedge", "no_comment", "question"]
+EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "ANON", "OUTLET", "OTHER"]
+
+CLAIM_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "according_to", "narration")
+STANCES: tuple[str, ...] = ("assert", "deny", "hedge", "no_comment", "question")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` in ``Document.text``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def text(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass
+class RawDocument:
+    """What a reader hands to the pipeline: undecoded-or-decoded content plus declared metadata.
+
+    ``name`` says where the input came from (a path, ``path:line``, ``<stdin>``) so that every
+    error message can name the document it is about.
+    """
+
+    name: str
+    content: str
+    format: Literal["text", "html"] = "text"
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+
+
+@dataclass
+class DroppedSpan:
+    """Boilerplate removed by the extract stage, kept for audit (offsets into the raw text)."""
+
+    raw_start: int
+    raw_end: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Mention:
+    """One occurrence of an entity, place or source in the text."""
+
+    span: Span
+    text: str
+    kind: Literal["name", "pronoun", "nominal", "descriptor"] = "name"
+
+
+@dataclass
+class Entity:
+    """A cluster of mentions that refer to one real-world actor within an article."""
+
+    id: str
+    name: str
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    role: str | None = None  # "prime minister of the self-proclaimed Donetsk People's Republic"
+    country: str | None = None  # ISO-3 or IGO code
+    sector: str | None = None  # PLOVER sector code (GOV, MIL, REB, ...)
+    place_id: int | None = None  # GeoNames id when the entity is a place (e.g. "Ukraine")
+
+
+@dataclass
+class Claim:
+    """Somebody says that something is so: source, cue, content, kind and stance."""
+
+    id: str
+    content: Span
+    content_text: str
+    kind: str  # one of CLAIM_KINDS
+    stance: str  # one of STANCES
+    source_entity: str | None  # Entity.id; None only when the source could not be found
+    source_text: str  # the source as written at this claim ("He", "a Russian diplomatic source")
+    source_span: Span | None = None
+    cue: str = ""
+    cue_span: Span | None = None
+    parent: str | None = None  # Claim.id of the claim this one is nested in
+    sentence: int = 0  # index into Document.sentences
+    confidence: float = 1.0
+
+
+@dataclass
+class EventActor:
+    """An actor or target of an event, coded with PLOVER country and sector."""
+
+    text: str
+    entity: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass
+class Event:
+    """A PLOVER event reported by a claim."""
+
+    id: str
+    type: str
+    trigger: Span
+    trigger_text: str
+    claim: str | None  # Claim.id that reports this event
+    mode: str | None = None
+    context: list[str] = field(default_factory=list)
+    actors: list[EventActor] = field(default_factory=list)
+    targets: list[EventActor] = field(default_factory=list)
+    negated: bool = False
+    hypothetical: bool = False
+    place: int | None = None  # Place.geonames_id
+    date: str | None = None  # ISO value of the TimeRef in its clause
+
+
+@dataclass
+class Place:
+    """A place resolved to GeoNames, with every mention of it in the article."""
+
+    geonames_id: int
+    name: str
+    feature_class: str
+    feature_code: str
+    country: str | None
+    admin1: str | None
+    lat: float
+    lon: float
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class TimeRef:
+    """A time expression resolved against the publication date."""
+
+    span: Span
+    text: str
+    value: str | None  # ISO date "2014-08-28", week "2014-W35", month "2014-08", year "2014"
+    granularity: Literal["day", "week", "month", "year", "unknown"]
+    anchor: str | None = None  # ISO date the value was resolved against
+
+
+@dataclass
+class Document:
+    """One article and everything claimtrack found in it.
+
+    ``parse`` holds the spaCy ``Doc`` while the NLP-backed stages run; it is transient, never
+    stored or serialized, and spaCy types do not leak past the stages.
+    """
+
+    raw: RawDocument
+    id: str = ""
+    text: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: date | None = None
+    language: str | None = None
+    paragraphs: list[Span] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    dropped: list[DroppedSpan] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    timerefs: list[TimeRef] = field(default_factory=list)
+    parse: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.raw.name
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def claim(self, claim_id: str | None) -> Claim | None:
+        return next((c for c in self.claims if c.id == claim_id), None)
+
+    def source_name(self, claim: Claim) -> str:
+        """The canonical name of a claim's source, falling back to the text at the claim."""
+        entity = self.entity(claim.source_entity)
+        return entity.name if entity else claim.source_text
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of everything but the raw input and the transient parse."""
+        data = asdict(self)
+        data.pop("parse")
+        raw = data.pop("raw")
+        data["input"] = raw["name"]
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+
+def normalize_text(text: str) -> str:
+    """The form a document's identity is computed on: NFC, case-folded, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def document_id(text: str) -> str:
+    """Identify an article by its content, so the same article from two inputs is one record."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:32]

