@@ -1,0 +1,134 @@
+"""The default attribution predictor: run the claimtrack pipeline, keep non-narration claims.
+
+Claim spans are offsets into ``Document.text``; when the pipeline's clean text is not the
+input text, spans are realigned onto the input so they can be compared with the gold offsets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from claimtrack.errors import ClaimtrackError
+from claimtrack.evaluation.attribution import Fragment, PredictedAttribution
+from claimtrack.evaluation.base import EvaluationError
+
+
+def map_offsets(clean: str, original: str) -> Callable[[Fragment], Fragment | None]:
+    """A function mapping a span of ``clean`` onto ``original`` (None if nothing aligns).
+
+    Identity when the texts are equal, a shift when ``clean`` occurs in ``original``,
+    otherwise a character alignment (difflib) of the two.
+    """
+    if clean == original:
+        return lambda span: span
+    shift = original.find(clean) if clean else -1
+    if shift >= 0:
+        return lambda span: (span[0] + shift, span[1] + shift)
+    position = [-1] * len(clean)
+    matcher = difflib.SequenceMatcher(None, clean, original, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        position[a : a + size] = range(b, b + size)
+
+    def mapped(span: Fragment) -> Fragment | None:
+        hits = [position[i] for i in range(max(0, span[0]), min(span[1], len(clean)))]
+        hits = [h for h in hits if h >= 0]
+        return (min(hits), max(hits) + 1) if hits else None
+
+    return mapped
+
+
+def claims_to_predictions(document: Any, text: str) -> list[PredictedAttribution]:
+    """Map a processed Document's non-narration claims to predictions over ``text``."""
+    to_original = map_offsets(document.text, text)
+    predictions = []
+    for claim in document.claims:
+        if claim.kind == "narration":
+            continue
+        content = to_original((claim.content.start, claim.content.end))
+        if content is None:
+            continue
+        source = None
+        if claim.source_span is not None:
+            source = to_original((claim.source_span.start, claim.source_span.end))
+        predictions.append(PredictedAttribution([content], [source] if source else []))
+    return predictions
+
+
+class PipelinePredictor:
+    """The default batch predictor: ``claimtrack.process_many`` if it exists, else
+    ``claimtrack.process`` per text.
+
+    PolNeAR texts are already clean article text, so they are passed as such (a RawDocument
+    of format ``clean`` from ``claimtrack.readers.raw_from_string``, or ``process(...,
+    clean=True)``) when the API supports it, keeping offsets unchanged; otherwise the
+    pipeline's clean text is realigned to the input (``realigned`` counts those documents).
+    When the batch fails, texts are processed one by one; texts the pipeline rejects get no
+    predictions and are listed in ``failures``.
+    """
+
+    def __init__(self, clean: bool = True) -> None:
+        self.clean = clean
+        self.failures: list[str] = []
+        self.realigned = 0
+
+    def __call__(self, texts: list[str]) -> list[list[PredictedAttribution]]:
+        try:
+            import claimtrack
+        except ImportError as exc:
+            raise EvaluationError(f"cannot import the claimtrack pipeline: {exc}") from exc
+        process_many = getattr(claimtrack, "process_many", None)
+        process = getattr(claimtrack, "process", None)
+        if process is None and process_many is None:
+            raise EvaluationError(
+                "claimtrack.process / claimtrack.process_many are not available; pass a "
+                "predictor (predict=...) to score something else"
+            )
+        documents: list[Any] = []
+        if process_many is not None:
+            try:
+                documents = list(process_many(self._inputs(texts)))
+            except ClaimtrackError:
+                if process is None:
+                    raise
+        if len(documents) != len(texts):
+            if process is None:
+                raise EvaluationError(
+                    f"claimtrack.process_many returned {len(documents)} documents for "
+                    f"{len(texts)} texts and claimtrack.process is not available"
+                )
+            documents = [self._process_one(process, text, i) for i, text in enumerate(texts)]
+        results = []
+        for document, text in zip(documents, texts):
+            if document is None:
+                results.append([])
+                continue
+            self.realigned += document.text != text
+            results.append(claims_to_predictions(document, text))
+        return results
+
+    def _inputs(self, texts: list[str]) -> list[Any]:
+        """The texts wrapped as clean RawDocuments when the readers support it."""
+        if not self.clean:
+            return list(texts)
+        try:
+            from claimtrack.readers import raw_from_string
+
+            return [
+                raw_from_string(text, name=f"<polnear text {i}>", fmt="clean")
+                for i, text in enumerate(texts)
+            ]
+        except (ImportError, TypeError):
+            return list(texts)
+
+    def _process_one(self, process: Any, text: str, index: int) -> Any:
+        kwargs = {}
+        if self.clean and "clean" in inspect.signature(process).parameters:
+            kwargs["clean"] = True
+        try:
+            return process(text, **kwargs)
+        except ClaimtrackError as exc:
+            self.failures.append(f"text {index}: {exc}")
+            return None

@@ -1,0 +1,317 @@
+"""attribution: who says what. Claims from direct, indirect and mixed quotes, "according to",
+nominal reports ("Russia's denials that ...") and the outlet's own narration.
+
+The rules read the dependency parse: a cue verb from ``lexicons/cues.tsv`` with a subject
+(the source) and a complement (the content: a clausal complement, "accused X of Y", "denies
+intervening", "appealed to X to Y"), snapped to the quotation it lies in when there is one.
+A claim whose cue lies inside another claim's content is nested under it. Every sentence no
+claim covers is the outlet's narration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimtrack import lexicons
+from claimtrack.model import Claim, Document, Entity, Span
+from claimtrack.stages.actors import EntityRegistry, code_entity
+from claimtrack.stages.quotes import find_quotes
+from claimtrack.stages.stance import cue_stances, is_no_comment, stance_of
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+CONTENT_CLAUSES = {"ccomp", "parataxis"}
+XCOMP_CUES = {"decline", "refuse", "appeal", "urge", "call", "ask", "demand", "promise",
+              "pledge", "vow", "threaten", "deny"}
+OBJECT_CUES = {"deny", "reject", "dismiss", "refute", "confirm", "admit", "acknowledge",
+               "announce", "claim", "allege", "predict", "reveal", "report"}
+COMPLEMENT_ONLY = {"add", "note", "post", "report", "ask", "call", "write", "describe", "agree",
+                   "explain", "expect", "fear", "think", "believe", "charge", "maintain"}
+SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
+MIN_QUOTE_WORDS = 4
+
+
+class AttributionStage:
+    """Find every claim in a document, with source entity, cue, content, kind and stance."""
+
+    name = "attribution"
+    requires = frozenset({"parse", "entities", "paragraphs"})
+    produces = frozenset({"claims"})
+
+    def run(self, docs: list[Document]) -> list[Document]:
+        for doc in docs:
+            doc.claims = []
+            _Finder(doc).find()
+            for entity in doc.entities:
+                code_entity(entity)
+        return docs
+
+
+class _Finder:
+    """The attribution rules applied to one document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.parse: Any = doc.parse
+        self.registry = EntityRegistry(doc)
+        self.quotes = find_quotes(doc.text, doc.paragraphs)
+        self.cues = cue_stances()
+        self.nominal = {k: v[0] for k, v in lexicons.table("nominal_cues.tsv").items()}
+        self.outlet: Entity | None = None
+        self.nominal_claims: set[int] = set()  # id() of claims whose cue is a noun
+
+    def find(self) -> None:
+        for token in self.parse:
+            if token.lemma_ in self.cues and token.pos_ in {"VERB", "AUX"}:
+                self._verbal(token)
+            elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+                self._according_to(token)
+            elif token.lemma_ in self.nominal and token.pos_ == "NOUN":
+                self._nominal(token)
+        self._unattributed_quotes()
+        self._narration()
+        self.doc.claims.sort(key=lambda c: (c.content.start, c.cue_span.start if c.cue_span else 0))
+        for n, claim in enumerate(self.doc.claims, start=1):
+            claim.id = f"C{n}"  # ids in reading order
+        self._nest()
+
+    # --- claim kinds -------------------------------------------------------------------------
+
+    def _verbal(self, cue: Any) -> None:
+        subject = self._subject(cue)
+        if subject is None:
+            return
+        content = self._content(cue)
+        if content is None:
+            return
+        start, end, kind = self._snap(*content, cue)
+        if end <= start or any(c.cue_span and c.cue_span.start == cue.idx for c in self.doc.claims):
+            return
+        stance = stance_of(cue, cue.lemma_, self.parse, start, end)
+        if is_no_comment(cue):
+            stance = "no_comment"
+        self._add(subject, cue, start, end, kind, stance, cue_text=self._cue_text(cue))
+
+    def _according_to(self, token: Any) -> None:
+        to = next(c for c in token.children if c.lower_ == "to")
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return
+        sent = token.sent
+        phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
+        if phrase_start - sent.start <= 1:
+            rest = self.parse[phrase_end : sent.end]
+        else:
+            rest = self.parse[sent.start : phrase_start]
+        rest_tokens = [t for t in rest if not t.is_punct]
+        if not rest_tokens:
+            return
+        start, end = rest_tokens[0].idx, rest_tokens[-1].idx + len(rest_tokens[-1])
+        stance = stance_of(None, "say", self.parse, start, end)
+        self._add(pobj, token, start, end, "according_to", stance,
+                  cue_text="according to", cue_end=to.idx + len(to))
+
+    def _nominal(self, noun: Any) -> None:
+        source = next((c for c in noun.children if c.dep_ == "poss"), None)
+        hosts = [noun]
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of":  # "the credibility of X's denials that"
+            hosts.append(noun.head.head)
+        clause = next((c for h in hosts for c in h.children if c.dep_ in {"acl", "ccomp", "relcl"}
+                       and c.i > noun.i and any(m.lower_ == "that" and m.dep_ == "mark"
+                                                for m in c.children)), None)
+        if source is None or clause is None:
+            return
+        start, end = self._extent(clause)
+        stance = self.nominal[noun.lemma_]
+        if stance != "deny":
+            stance = stance_of(None, "say", self.parse, start, end)
+        self._add(source, noun, start, end, "indirect", stance, cue_text=noun.text)
+        self.nominal_claims.add(id(self.doc.claims[-1]))
+
+    def _unattributed_quotes(self) -> None:
+        """A quotation that fills most of its sentence and has no cue: the last quoted speaker."""
+        for quote in self.quotes:
+            if any(c.content.overlaps(quote) for c in self.doc.claims):
+                continue
+            span = self.parse.char_span(quote.start, quote.end, alignment_mode="expand")
+            if span is None or sum(not t.is_punct for t in span) < MIN_QUOTE_WORDS:
+                continue
+            sent = span[0].sent
+            if len(span) < 0.6 * len(sent):
+                continue
+            previous = [c for c in self.doc.claims if c.kind == "direct" and c.content.end <= quote.start]
+            if not previous or quote.start - previous[-1].content.end > 600:
+                continue
+            last = previous[-1]
+            stance = stance_of(None, "say", self.parse, quote.start, quote.end)
+            self.doc.claims.append(Claim(
+                id=f"tmp{len(self.doc.claims)}", content=quote,
+                content_text=quote.text(self.doc.text), kind="direct", stance=stance,
+                source_entity=last.source_entity, source_text=last.source_text,
+                source_span=None, cue="", cue_span=None, sentence=self._sentence_index(quote.start),
+                confidence=0.6,
+            ))
+
+    def _narration(self) -> None:
+        """Every sentence no claim covers is the outlet's own claim."""
+        for index, sent in enumerate(self.doc.sentences):
+            covered = any(
+                id(c) not in self.nominal_claims and (
+                    c.content.overlaps(sent)
+                    or (c.cue_span is not None and sent.contains(c.cue_span)))
+                for c in self.doc.claims
+            )
+            text = sent.text(self.doc.text)
+            if covered or sum(ch.isalpha() for ch in text) < 3:
+                continue
+            outlet = self._outlet()
+            start, end = sent.start, sent.end
+            stance = stance_of(None, "say", self.parse, start, end)
+            self.doc.claims.append(Claim(
+                id=f"tmp{len(self.doc.claims)}", content=Span(start, end), content_text=text,
+                kind="narration", stance=stance,
+                source_entity=outlet.id, source_text=outlet.name, sentence=index,
+            ))
+
+    # --- pieces ------------------------------------------------------------------------------
+
+    def _subject(self, cue: Any) -> Any | None:
+        """The cue's subject, or that of the verb it is coordinated with or governed by."""
+        verb = cue
+        for _ in range(3):
+            subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+            if subject is not None:
+                if subject.dep_ == "nsubjpass":  # "was told by X" -> agent
+                    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                    return pobj
+                return subject
+            if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
+                verb = verb.head
+            else:
+                return None
+        return None
+
+    def _content(self, cue: Any) -> tuple[int, int] | None:
+        """Character extent of the cue's complement, by the cue's argument structure."""
+        lemma = cue.lemma_
+        children = list(cue.children)
+        clause = next((c for c in children if c.dep_ in CONTENT_CLAUSES), None)
+        if clause is not None:
+            return self._extent(clause)
+        if lemma in XCOMP_CUES:
+            xcomp = next((c for c in children if c.dep_ == "xcomp"), None)
+            if xcomp is None:
+                prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in {"to", "on"}), None)
+                xcomp = next((c for c in prep.subtree if c.dep_ in {"xcomp", "relcl", "acl"}), None) if prep else None
+            if xcomp is not None:
+                if lemma in {"decline", "refuse"}:
+                    target = next((c for c in xcomp.children if c.dep_ == "prep"), None)
+                    return self._extent(target or xcomp)
+                return self._extent(xcomp)
+        if lemma in {"accuse", "blame", "charge"}:
+            obj = next((c for c in children if c.dep_ == "dobj"), None)
+            of = next((c for c in children if c.dep_ == "prep" and c.lower_ in {"of", "for"}), None)
+            if obj is not None and of is not None:
+                return obj.left_edge.idx, self._extent(of)[1]
+        if lemma in OBJECT_CUES:
+            obj = next((c for c in children if c.dep_ in {"dobj", "xcomp", "pcomp"}), None)
+            if obj is not None and obj.pos_ in {"VERB", "NOUN", "PROPN"}:
+                return self._extent(obj)
+        if lemma not in COMPLEMENT_ONLY:
+            return self._adjacent_quote(cue)
+        return None
+
+    def _adjacent_quote(self, cue: Any) -> tuple[int, int] | None:
+        """'..., said X' or 'X said: "..."': a quotation in the cue's sentence (or right after a colon)."""
+        sent = cue.sent
+        for quote in self.quotes:
+            if sent.start_char <= quote.start < sent.end_char or sent.start_char < quote.end <= sent.end_char:
+                if not quote.start <= cue.idx < quote.end:
+                    return quote.start, quote.end
+        if sent.text.rstrip().endswith(":"):
+            nxt = next((q for q in self.quotes if q.start >= sent.end_char), None)
+            if nxt is not None and self.doc.text[sent.end_char : nxt.start].strip() == "":
+                return nxt.start, nxt.end
+        return None
+
+    def _snap(self, start: int, end: int, cue: Any) -> tuple[int, int, str]:
+        """Make the content the quotation it lies in (direct) or mark it mixed."""
+        for quote in self.quotes:
+            if quote.start <= cue.idx < quote.end:
+                continue
+            if quote.start <= start + 1 and end - 1 <= quote.end:
+                return quote.start, quote.end, "direct"
+            inner = self.doc.text[quote.start : quote.end]
+            if start <= quote.start and quote.end <= end + 1 and len(inner.strip('"“” ,.')) > 0:
+                covered = (quote.end - quote.start) / max(1, end - start)
+                return start, max(end, quote.end), "direct" if covered > 0.9 else "mixed"
+        return start, end, "indirect"
+
+    def _extent(self, token: Any) -> tuple[int, int]:
+        """Character span of a token's subtree, without edge punctuation."""
+        tokens = [t for t in token.subtree if not (t.is_punct and t.text not in "\"”“")]
+        if not tokens:
+            return token.idx, token.idx + len(token)
+        first, last = tokens[0], tokens[-1]
+        while first.i < last.i and first.is_punct:
+            first = self.parse[first.i + 1]
+        return first.idx, last.idx + len(last)
+
+    def _source_range(self, head: Any) -> tuple[int, int]:
+        """The source phrase without relative clauses, appositions or parentheticals."""
+        keep = [head]
+        for child in head.children:
+            if child.dep_ in SOURCE_DROP:
+                continue
+            before = self.parse[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+            if child.i > head.i and before is not None and before.text == ",":
+                continue
+            keep.extend(child.subtree)
+        indices = sorted(t.i for t in keep)
+        return indices[0], indices[-1] + 1
+
+    def _add(self, head: Any, cue: Any, start: int, end: int, kind: str, stance: str,
+             cue_text: str, cue_end: int | None = None) -> None:
+        first, last = self._source_range(head)
+        speakers = [c.source_entity for c in self.doc.claims if c.source_entity]
+        entity = self.registry.resolve(head, first, last, speakers)
+        full = self.parse[head.left_edge.i : head.right_edge.i + 1].text
+        if entity.type == "ANON" and full != entity.name and not entity.role:
+            entity.role = full
+        phrase = self.parse[first:last]
+        self.doc.claims.append(Claim(
+            id=f"tmp{len(self.doc.claims)}", content=Span(start, end),
+            content_text=self.doc.text[start:end], kind=kind, stance=stance,
+            source_entity=entity.id, source_text=phrase.text,
+            source_span=Span(phrase.start_char, phrase.end_char), cue=cue_text,
+            cue_span=Span(cue.idx, cue_end or cue.idx + len(cue)),
+            sentence=self._sentence_index(cue.idx),
+        ))
+
+    def _cue_text(self, cue: Any) -> str:
+        """The cue with its particles and negation: 'declined to comment', 'appealed to'."""
+        parts = [cue]
+        parts += [c for c in cue.children if c.dep_ in {"neg", "prt"}]
+        if is_no_comment(cue):
+            parts += [c for c in cue.children if c.dep_ == "xcomp"]
+        parts.sort(key=lambda t: t.i)
+        return " ".join(t.text for t in parts)
+
+    def _sentence_index(self, char: int) -> int:
+        return next((i for i, s in enumerate(self.doc.sentences) if s.start <= char < s.end), 0)
+
+    def _outlet(self) -> Entity:
+        if self.outlet is None:
+            name = self.doc.outlet or "the outlet"
+            self.outlet = Entity(id=f"E{len(self.doc.entities) + 1}", name=name, type="OUTLET")
+            self.doc.entities.append(self.outlet)
+        return self.outlet
+
+    def _nest(self) -> None:
+        """A claim whose cue lies inside another claim's content is nested in the innermost one."""
+        for claim in self.doc.claims:
+            anchor = claim.cue_span or claim.content
+            hosts = [o for o in self.doc.claims if o is not claim and o.content.contains(anchor)
+                     and o.content != claim.content]
+            if hosts:
+                claim.parent = min(hosts, key=lambda o: o.content.end - o.content.start).id

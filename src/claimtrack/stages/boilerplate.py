@@ -1,0 +1,105 @@
+"""Line classifier for plain-text scrapes: keep the article, drop menus and calls to action.
+
+The approach follows jusText (Pomikálek 2011): classify each line on its own as good, bad or
+short from its shape, then let short lines (headlines, subheadings, menu words) take the class
+of their context. On top of it, two signals of our own: a lexicon of call-to-action and
+policy phrases (``lexicons/boilerplate.txt``) and direct address to the reader ("we need
+your help"), which news narration almost never uses outside quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from claimtrack import lexicons
+
+GOOD_MIN_WORDS = 10
+HEADLINE_MIN_WORDS = 4
+ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
+_TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[.!?…]["'”’]""")
+_QUOTED = re.compile(r"""["“][^"“”]*["”]""")
+_MENU_MARK = re.compile(r"^\s*([•·|»›>–-]|\d+\.)\s")
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    keep: bool
+    reason: str  # why a line was dropped, or "article" / "headline" / "context" for kept lines
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in lexicons.entries("boilerplate.txt"))
+
+
+def _first_class(line: str) -> tuple[str, str]:
+    """Classify one line alone: ('bad', reason), ('good', 'article') or ('short', ...)."""
+    stripped = line.strip()
+    for pattern in _patterns():
+        if pattern.search(stripped):
+            return "bad", f"boilerplate phrase /{pattern.pattern}/"
+    if _MENU_MARK.match(stripped):
+        return "bad", "menu or list item"
+    words = stripped.split()
+    unquoted = _QUOTED.sub(" ", stripped)
+    address = sum(w.lower() in ADDRESS_WORDS for w in _WORD.findall(unquoted))
+    if address >= 2 and address >= 0.04 * len(words):
+        return "bad", "addresses the reader (we/you outside quotes)"
+    if len(words) >= GOOD_MIN_WORDS and _TERMINAL.search(stripped):
+        return "good", "article"
+    return "short", "short line without sentence punctuation"
+
+
+def classify_lines(lines: list[str]) -> list[LineVerdict]:
+    """Keep or drop each line of a page, with the reason; blank lines are dropped silently."""
+    first = [_first_class(line) if line.strip() else ("blank", "blank") for line in lines]
+    content = [i for i, (cls, _) in enumerate(first) if cls != "blank"]
+
+    def neighbour(pos: int, step: int) -> str:
+        """Class of the nearest non-short, non-blank line in one direction ('bad' at the edge)."""
+        j = pos + step
+        while 0 <= j < len(content):
+            cls = first[content[j]][0]
+            if cls in ("good", "bad"):
+                return cls
+            j += step
+        return "bad"
+
+    first_good = next((i for i in content if first[i][0] == "good"), None)
+    verdicts: list[LineVerdict] = []
+    for i, line in enumerate(lines):
+        cls, reason = first[i]
+        if cls == "blank":
+            verdicts.append(LineVerdict(False, "blank"))
+        elif cls == "good":
+            verdicts.append(LineVerdict(True, "article"))
+        elif cls == "bad":
+            verdicts.append(LineVerdict(False, reason))
+        else:
+            pos = content.index(i)
+            before, after = neighbour(pos, -1), neighbour(pos, +1)
+            if before == "good" and after == "good":
+                verdicts.append(LineVerdict(True, "context"))
+            elif _is_headline(line, i, first_good, content, first):
+                verdicts.append(LineVerdict(True, "headline"))
+            else:
+                verdicts.append(LineVerdict(False, f"{reason}, outside the article"))
+    return verdicts
+
+
+def _is_headline(
+    line: str, index: int, first_good: int | None, content: list[int], first: list[tuple[str, str]]
+) -> bool:
+    """A multi-word short line that directly precedes the article body (maybe via a caption)."""
+    if first_good is None or index >= first_good or len(line.split()) < HEADLINE_MIN_WORDS:
+        return False
+    between = [j for j in content if index < j < first_good]
+    return len(between) <= 1 and all(first[j][0] == "short" for j in between) and not line.rstrip().endswith(":")
+
+
+def clean_plaintext_lines(lines: list[str]) -> list[bool]:
+    """True for each line that belongs to the article (the evaluation's entry point)."""
+    return [v.keep for v in classify_lines(lines)]

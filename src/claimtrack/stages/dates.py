@@ -1,0 +1,120 @@
+"""dates: time expressions resolved against the publication date.
+
+Handles explicit dates ("August 28", "Aug. 28, 2014", "28 August 2014", "2014-08-28"),
+months and years, weekdays ("on Thursday": the most recent such day up to the publication
+date, or the next one when the verb is future), "today", "yesterday", "tomorrow", and
+"this/last/next week|month|year". Expressions come from spaCy DATE entities plus a regex
+pass for ISO dates; what cannot be resolved is kept with value None.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from claimtrack.model import Document, Span, TimeRef
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, names in enumerate([
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for m in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(1[89]|20)\d\d)"
+PATTERNS = [
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(st|nd|rd|th)?(,?\s+{_YEAR})?\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?{_MONTH}(,?\s+{_YEAR})?\b", re.I),
+    re.compile(r"\b(?P<year>(1[89]|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
+    re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),
+]
+_ISO = re.compile(r"\b(1[89]|20)\d\d-\d\d-\d\d\b")
+_RELATIVE = re.compile(r"\b(this|last|next|past|coming)\s+(week|month|year)\b", re.I)
+
+
+def resolve(expression: str, published: date | None, future: bool = False) -> tuple[str | None, str]:
+    """(ISO value, granularity) of a time expression, or (None, 'unknown')."""
+    text = expression.lower().strip()
+    if published is not None:
+        for word, delta in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
+            if re.search(rf"\b{word}\b", text):
+                return (published + timedelta(days=delta)).isoformat(), "day"
+        rel = _RELATIVE.search(text)
+        if rel:
+            return _relative(rel.group(1).lower(), rel.group(2).lower(), published)
+        for index, day in enumerate(WEEKDAYS):
+            if re.search(rf"\b{day}\b", text) and not _explicit(text):
+                if future:
+                    offset = (index - published.weekday()) % 7
+                else:
+                    offset = -((published.weekday() - index) % 7)
+                return (published + timedelta(days=offset)).isoformat(), "day"
+    explicit = _explicit(text, published)
+    if explicit:
+        return explicit
+    year = re.fullmatch(r"(in\s+)?((1[89]|20)\d\d)", text)
+    if year:
+        return year.group(2), "year"
+    return None, "unknown"
+
+
+def _explicit(text: str, published: date | None = None) -> tuple[str, str] | None:
+    for pattern in PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower()]
+        year = int(groups["year"]) if groups.get("year") else (published.year if published else None)
+        if year is None:
+            return None
+        if groups.get("day") is None:
+            return f"{year:04d}-{month:02d}", "month"
+        try:
+            return date(year, month, int(groups["day"])).isoformat(), "day"
+        except ValueError:
+            return None
+    return None
+
+
+def _relative(which: str, unit: str, published: date) -> tuple[str, str]:
+    step = {"this": 0, "coming": 1, "next": 1, "last": -1, "past": -1}[which]
+    if unit == "week":
+        day = published + timedelta(weeks=step)
+        iso = day.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}", "week"
+    if unit == "month":
+        month_index = published.year * 12 + published.month - 1 + step
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "month"
+    return f"{published.year + step:04d}", "year"
+
+
+def _is_future(span: Any) -> bool:
+    verb = span.root.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    return any(c.lower_ in {"will", "shall"} or c.lower_ == "going" for c in verb.children)
+
+
+class DatesStage:
+    """Find time expressions and resolve them against Document.published."""
+
+    name = "dates"
+    requires = frozenset({"parse", "metadata"})
+    produces = frozenset({"timerefs"})
+
+    def run(self, docs: list[Document]) -> list[Document]:
+        for doc in docs:
+            refs: list[TimeRef] = []
+            anchor = doc.published.isoformat() if doc.published else None
+            spans = [(e.start_char, e.end_char, _is_future(e)) for e in doc.parse.ents
+                     if e.label_ == "DATE"]
+            spans += [(m.start(), m.end(), False) for m in _ISO.finditer(doc.text)
+                      if not any(s <= m.start() < e for s, e, _ in spans)]
+            for start, end, future in sorted(spans):
+                text = doc.text[start:end]
+                value, granularity = resolve(text, doc.published, future)
+                refs.append(TimeRef(Span(start, end), text, value, granularity,  # type: ignore[arg-type]
+                                    anchor if value else None))
+            doc.timerefs = refs
+        return docs

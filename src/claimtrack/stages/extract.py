@@ -1,0 +1,124 @@
+"""extract: RawDocument -> clean article text, paragraphs, metadata and dropped boilerplate.
+
+HTML goes through trafilatura (main text plus title, date and site name). Plain text is split
+into blocks (blank-line separated paragraphs, or lines when there are no blank lines) and the
+line classifier in ``boilerplate`` keeps the article; every dropped block is recorded with its
+raw offsets and the reason. Format "clean" is text the caller vouches for: used verbatim, so
+offsets into it stay valid (the attribution evaluation needs that).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlparse
+
+from claimtrack.errors import InputError
+from claimtrack.model import Document, DroppedSpan, Span, document_id
+from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines
+
+__all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def split_blocks(raw: str) -> list[tuple[int, int]]:
+    """Raw offsets of the text's blocks: paragraphs if blank lines separate them, else lines."""
+    raw = raw.replace("\r\n", "\n")
+    separator = _BLANK_LINE if _BLANK_LINE.search(raw) else re.compile(r"\n")
+    blocks, pos = [], 0
+    for match in separator.finditer(raw):
+        blocks.append((pos, match.start()))
+        pos = match.end()
+    blocks.append((pos, len(raw)))
+    return [(s, e) for s, e in blocks if raw[s:e].strip()]
+
+
+class ExtractStage:
+    """Fill text, paragraphs, title, outlet, published and dropped; set the document id."""
+
+    name = "extract"
+    requires = frozenset({"raw"})
+    produces = frozenset({"text", "paragraphs", "metadata", "dropped"})
+
+    def __init__(self, max_chars: int = 200_000) -> None:
+        self.max_chars = max_chars
+
+    def run(self, docs: list[Document]) -> list[Document]:
+        for doc in docs:
+            self._extract(doc)
+        return docs
+
+    def _extract(self, doc: Document) -> None:
+        raw = doc.raw
+        if raw.format == "html":
+            paragraphs, meta = _from_html(raw.name, raw.content, raw.url)
+            dropped: list[DroppedSpan] = []
+        elif raw.format == "clean":
+            paragraphs, meta, dropped = [raw.content], {}, []
+        else:
+            paragraphs, dropped = _from_plaintext(raw.content.replace("\r\n", "\n"))
+            meta = {"title": paragraphs[0] if paragraphs else None}
+        if not "".join(paragraphs).strip():
+            raise InputError(raw.name, "no article text found (every block looks like boilerplate)")
+        text = paragraphs[0] if raw.format == "clean" else "\n\n".join(paragraphs)
+        if len(text) > self.max_chars:
+            raise InputError(
+                raw.name, f"article text too long: {len(text):,} characters exceeds the "
+                f"{self.max_chars:,} limit (setting nlp.max_chars)"
+            )
+        doc.text = text
+        doc.paragraphs = _paragraph_spans(text, "\n\n" if raw.format != "clean" else "\n")
+        doc.dropped = dropped
+        doc.title = raw.title or meta.get("title")
+        doc.url = raw.url or meta.get("url")
+        doc.published = raw.published or _iso_date(meta.get("date"))
+        doc.outlet = raw.outlet or meta.get("sitename") or _host(doc.url)
+        doc.id = document_id(text)
+
+
+def _from_plaintext(raw: str) -> tuple[list[str], list[DroppedSpan]]:
+    blocks = split_blocks(raw)
+    texts = [" ".join(raw[s:e].split()) for s, e in blocks]
+    kept, dropped = [], []
+    for (start, end), text, verdict in zip(blocks, texts, classify_lines(texts), strict=True):
+        if verdict.keep:
+            kept.append(text)
+        else:
+            dropped.append(DroppedSpan(start, end, raw[start:end], verdict.reason))
+    return kept, dropped
+
+
+def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[str, str | None]]:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if result is None or not (result.text or "").strip():
+        raise InputError(name, "no article text found in the HTML page")
+    paragraphs = [" ".join(p.split()) for p in result.text.split("\n") if p.strip()]
+    meta = {"title": result.title, "date": result.date, "sitename": result.sitename,
+            "url": result.url}
+    return paragraphs, meta
+
+
+def _paragraph_spans(text: str, separator: str) -> list[Span]:
+    spans, pos = [], 0
+    for part in text.split(separator):
+        if part.strip():
+            spans.append(Span(pos, pos + len(part)))
+        pos += len(part) + len(separator)
+    return spans
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _host(url: str | None) -> str | None:
+    host = urlparse(url).hostname if url else None
+    return host.removeprefix("www.") if host else None

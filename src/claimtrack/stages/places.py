@@ -1,0 +1,310 @@
+"""places: toponyms in the spaCy parse -> one GeoNames record each, chosen with the article's context.
+
+A name is scored against every gazetteer record it can denote. The score adds a population prior,
+a feature-type prior (countries and first-order regions rank high, a region that shares its name
+with a big city ranks below the city unless the text says "region"), the article's focus (the
+country and region most of its unambiguous toponyms resolve to), and the admin hierarchy written
+in the text ("Kamensk-Shakhtinsky, Rostov region"). Spelling variants (Kiev/Kyiv) meet through
+the gazetteer's folded names. A name that resolves to nothing is dropped on its own.
+
+The small English model often labels a toponym ORG or PERSON ("officials in Kiev", "Mariupol"),
+so those labels are taken too, but only when the text or the gazetteer says it is a place: a
+locative preposition before it, a "region" after it, the same name labelled GPE elsewhere, or a
+prominent record (a country, a region, a curated feature, a large city).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from claimtrack.gazetteer.query import Gazetteer, PlaceRecord, fold_name, open_gazetteer
+from claimtrack.model import Document, Mention, Place, Span
+
+STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WEAK_LABELS = frozenset({"ORG", "PERSON"})
+ADMIN_WORDS = ("region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "kray",
+               "governorate", "district", "raion", "rayon", "state")
+LOCATIVES = frozenset({"in", "near", "from", "to", "at", "outside", "into", "towards", "toward",
+                       "around", "across", "via", "through", "inside", "reach", "reached"})
+
+# Score weights, in units of log10(population).
+COUNTRY_PRIOR = 4.0
+CURATED_PRIOR = 3.0
+ADM1_PRIOR = 1.5
+ADM2_PRIOR = 0.0
+CAPITAL_PRIOR = 1.0
+ALIAS_PENALTY = 0.5  # a populated place matched only through an alternate name
+SHADOWED_REGION = 3.0  # a region named like a big city of its country, with no "region" after it
+SHADOWING_POPULATION = 100_000
+ADMIN_HINT_BONUS = 4.0  # "X region": regions win
+CONTAINER_BONUS = 4.0  # "X, Rostov region": places inside the named region win
+FOCUS_COUNTRY_BONUS = 1.0
+FOCUS_ADMIN1_BONUS = 1.0
+UNAMBIGUOUS_MARGIN = 2.0
+WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000}
+
+_ADMIN_AFTER = re.compile(r"\s+(" + "|".join(ADMIN_WORDS) + r")\b", re.IGNORECASE)
+_CONTAINER_GAP = re.compile(r"\s*,\s*(?:the\s+)?|\s+in\s+(?:the\s+)?", re.IGNORECASE)
+_BARE_REGION = re.compile(
+    r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?:\s+and\s+([A-Z][\w'’-]+))?\s+"
+    r"(region|regions|oblast|oblasts|province|provinces|krai)\b"
+)
+
+
+@dataclass
+class _Toponym:
+    """One mention of a candidate place name."""
+
+    start: int
+    end: int
+    key: str  # folded name looked up in the gazetteer
+    label: str
+    admin_hint: bool = False  # followed by (or ends in) "region", "oblast", ...
+    cue: bool = False  # textual evidence that a weakly labelled name is a place
+    container: int | None = None  # index of the toponym naming the region this one is in
+
+
+class PlacesStage:
+    """Resolve the toponyms of each document to GeoNames places; no I/O, the gazetteer is open."""
+
+    name = "places"
+    requires = frozenset({"text", "entities_ner"})
+    produces = frozenset({"places"})
+
+    def __init__(self, gazetteer: Gazetteer, *, labels: Iterable[str] = STRONG_LABELS,
+                 weak_labels: Iterable[str] = WEAK_LABELS) -> None:
+        self.gazetteer = gazetteer
+        self.labels = frozenset(labels)
+        self.weak_labels = frozenset(weak_labels)
+
+    def run(self, docs: list[Document]) -> list[Document]:
+        for doc in docs:
+            doc.places = self.resolve(doc)
+        return docs
+
+    def resolve(self, doc: Document) -> list[Place]:
+        """The places a document mentions, each with all its mentions, in order of first mention."""
+        if doc.parse is None or not doc.text:
+            return []
+        toponyms = self._toponyms(doc.parse, doc.text)
+        chosen = self._choose(toponyms)
+        by_id: dict[int, tuple[PlaceRecord, list[Mention]]] = {}
+        for i, record in sorted(chosen.items(), key=lambda item: toponyms[item[0]].start):
+            t = toponyms[i]
+            mention = Mention(span=Span(t.start, t.end), text=doc.text[t.start:t.end], kind="name")
+            by_id.setdefault(record.geonames_id, (record, []))[1].append(mention)
+        return [_to_place(record, mentions) for record, mentions in by_id.values()]
+
+    # -- finding toponyms ------------------------------------------------------------------
+
+    def _toponyms(self, parse: Any, text: str) -> list[_Toponym]:
+        found: list[_Toponym] = []
+        person_texts = [e.text for e in parse.ents if e.label_ == "PERSON" and len(e) > 1]
+        for ent in parse.ents:
+            if ent.label_ not in self.labels and ent.label_ not in self.weak_labels:
+                continue
+            if text[ent.start_char:ent.end_char] != ent.text:
+                continue  # the parse is not of this text; offsets would point elsewhere
+            tokens = list(ent)
+            while tokens and tokens[0].lower_ == "the":
+                tokens = tokens[1:]
+            if not tokens or all(t.pos_ == "ADJ" or t.tag_.startswith("JJ") for t in tokens):
+                continue  # "Ukrainian" tagged GPE is a demonym, not a place
+            start, end = tokens[0].idx, ent.end_char
+            surface = text[start:end]
+            if ent.label_ == "PERSON" and any(surface in p and surface != p for p in person_texts):
+                continue  # "Jordan" after "Michael Jordan" is the person again
+            topo = _Toponym(start, end, "", ent.label_)
+            topo.admin_hint = bool(_ADMIN_AFTER.match(text, end))
+            topo.cue = topo.admin_hint or _after_locative(parse, ent.start)
+            topo.key = self._lookup_key(surface, topo)
+            if topo.key:
+                found.append(topo)
+        found.extend(self._bare_regions(text, found))
+        found.sort(key=lambda t: t.start)
+        strong_keys = {t.key for t in found if t.label in self.labels}
+        for i, topo in enumerate(found):
+            topo.cue = topo.cue or topo.key in strong_keys
+            if i + 1 < len(found):
+                nxt = found[i + 1]
+                gap = _CONTAINER_GAP.fullmatch(text, topo.end, nxt.start)
+                if gap and nxt.start > topo.end:
+                    topo.container = i + 1
+        return found
+
+    def _lookup_key(self, surface: str, topo: _Toponym) -> str:
+        """The folded name to look up: as written, else without a trailing "region"-like word."""
+        key = fold_name(re.sub(r"['’]s$", "", surface))
+        if self.gazetteer.candidates(key):
+            return key
+        words = key.split()
+        if len(words) > 1 and words[-1] in ADMIN_WORDS:
+            topo.admin_hint = topo.cue = True
+            return " ".join(words[:-1])
+        return key
+
+    def _bare_regions(self, text: str, found: list[_Toponym]) -> list[_Toponym]:
+        """ "the Donetsk region" that NER missed: capitalised words before an admin word."""
+        extra: list[_Toponym] = []
+        for match in _BARE_REGION.finditer(text):
+            for group in (1, 2):
+                start, end = match.span(group)
+                if start < 0:
+                    continue
+                # "Ukraine's Donetsk region": the longest tail of the words that names a region
+                for word in re.finditer(r"\S+", text[start:end]):
+                    s = start + word.start()
+                    if any(t.start < end and s < t.end for t in found + extra):
+                        continue
+                    topo = _Toponym(s, end, fold_name(text[s:end]), "REGION", True, True)
+                    if any(r.is_admin for r in self.gazetteer.candidates(topo.key)):
+                        extra.append(topo)
+                        break
+        return extra
+
+    # -- choosing records ------------------------------------------------------------------
+
+    def _choose(self, toponyms: list[_Toponym]) -> dict[int, PlaceRecord]:
+        """Pick one record per toponym: context-free first, then with focus and hierarchy."""
+        cands = {t.key: self.gazetteer.candidates(t.key) for t in toponyms}
+        first: dict[int, list[tuple[float, PlaceRecord]]] = {}
+        for i, t in enumerate(toponyms):
+            if cands[t.key]:
+                first[i] = _ranked(cands[t.key], t.key, t.admin_hint)
+        focus_country, focus_admin1 = _focus(first, toponyms)
+        # One sense per name: a bare "Donetsk" takes the hierarchy written at another "Donetsk".
+        container_of: dict[tuple[str, bool], int] = {}
+        for t in toponyms:
+            if t.container is not None:
+                container_of.setdefault((t.key, t.admin_hint), t.container)
+        chosen: dict[int, PlaceRecord] = {}
+        for _ in range(2):  # the second round sees the regions chosen in the first
+            for i in first:
+                t = toponyms[i]
+                c = container_of.get((t.key, t.admin_hint))
+                within = chosen.get(c) if c is not None and c != i else None
+                ranked = _ranked(cands[t.key], t.key, t.admin_hint, focus_country, focus_admin1,
+                                 within)
+                chosen[i] = ranked[0][1]
+        return {i: r for i, r in chosen.items() if _accepted(toponyms[i], r)}
+
+
+def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
+            focus_country: str | None = None, focus_admin1: tuple[str, str] | None = None,
+            within: PlaceRecord | None = None) -> list[tuple[float, PlaceRecord]]:
+    """Candidates with their scores, best first (ties: the more populous, then the lower id)."""
+    shadowing = [r for r in records if r.is_populated_place]
+    scored = []
+    for r in records:
+        score = math.log10(max(r.population, 0) + 100)
+        if r.is_country:
+            score += COUNTRY_PRIOR
+        elif r.geonames_id < 0 or r.source.startswith("claimtrack curated"):
+            score += CURATED_PRIOR
+        elif r.feature_code == "ADM1":
+            score += ADM1_PRIOR
+        elif r.feature_code == "ADM2":
+            score += ADM2_PRIOR
+        elif r.is_admin:
+            score -= 0.5
+        elif r.feature_code == "PPLC":
+            score += CAPITAL_PRIOR
+        if r.is_populated_place and fold_name(r.name) != key:
+            score -= ALIAS_PENALTY
+        if r.is_admin and not r.is_country:
+            if admin_hint:
+                score += ADMIN_HINT_BONUS
+            elif any(_shadows(p, r) for p in shadowing):
+                score -= SHADOWED_REGION
+        if focus_country and r.country == focus_country:
+            score += FOCUS_COUNTRY_BONUS
+        if focus_admin1 and (r.country, r.admin1) == focus_admin1:
+            score += FOCUS_ADMIN1_BONUS
+        if within is not None and r.geonames_id != within.geonames_id and _inside(r, within):
+            score += CONTAINER_BONUS
+        scored.append((score, r))
+    scored.sort(key=lambda sr: (-sr[0], -sr[1].population, sr[1].geonames_id))
+    return scored
+
+
+def _shadows(city: PlaceRecord, region: PlaceRecord) -> bool:
+    """A city hides a same-named region of its own country ("Donetsk", "Moscow", "Kyiv")."""
+    if city.country != region.country:
+        return False
+    return city.population >= SHADOWING_POPULATION or city.admin1 == region.admin1
+
+
+def _inside(record: PlaceRecord, region: PlaceRecord) -> bool:
+    """Whether the hierarchy written in the text allows ``record`` to lie in ``region``."""
+    if region.is_country:
+        return record.country == region.country
+    if region.is_admin or region.geonames_id < 0:
+        if record.country != region.country:
+            return False
+        return region.admin1 is None or record.admin1 == region.admin1
+    return False  # "Luhansk, Donetsk and Mariupol" is a list, not a hierarchy
+
+
+def _focus(first: dict[int, list[tuple[float, PlaceRecord]]],
+           toponyms: list[_Toponym]) -> tuple[str | None, tuple[str, str] | None]:
+    """The country and the region the article's unambiguous toponyms mostly resolve to."""
+    countries: defaultdict[str, float] = defaultdict(float)
+    regions: defaultdict[tuple[str, str], float] = defaultdict(float)
+    seen: set[str] = set()
+    for i, ranked in first.items():
+        key = toponyms[i].key
+        if key in seen:
+            continue
+        seen.add(key)
+        top_score, top = ranked[0]
+        ambiguous = len({r.country for _, r in ranked}) > 1 and len(ranked) > 1 and (
+            top_score - ranked[1][0] < UNAMBIGUOUS_MARGIN)
+        if ambiguous or top.country is None:
+            continue
+        countries[top.country] += 0.5 if top.is_country else 1.0
+        if not top.is_country and top.admin1:
+            regions[(top.country, top.admin1)] += 1
+    return _unique_top(countries, 1.0), _unique_top(regions, 2)
+
+
+def _unique_top(votes: dict[Any, float], minimum: float) -> Any:
+    best = sorted(votes.items(), key=lambda kv: -kv[1])[:2]
+    if not best or best[0][1] < minimum or (len(best) > 1 and best[1][1] == best[0][1]):
+        return None
+    return best[0][0]
+
+
+def _after_locative(parse: Any, index: int) -> bool:
+    """Whether a locative preposition ("in", "near", "to") stands before token ``index``."""
+    j = index - 1
+    while j >= 0 and parse[j].lower_ == "the":
+        j -= 1
+    return j >= 0 and parse[j].lower_ in LOCATIVES
+
+
+def _accepted(topo: _Toponym, record: PlaceRecord) -> bool:
+    """Strong labels always count; ORG/PERSON only with a cue or a prominent record."""
+    if topo.label not in WEAK_LABELS or topo.cue:
+        return True
+    if record.is_country or record.feature_code == "ADM1" or record.geonames_id < 0:
+        return True
+    return record.population >= WEAK_MIN_POPULATION[topo.label]
+
+
+def _to_place(record: PlaceRecord, mentions: list[Mention]) -> Place:
+    return Place(geonames_id=record.geonames_id, name=record.name,
+                 feature_class=record.feature_class, feature_code=record.feature_code,
+                 country=record.country, admin1=record.admin1, lat=record.lat, lon=record.lon,
+                 mentions=mentions)
+
+
+def make_places_stage(settings: Any = None) -> PlacesStage:
+    """The places stage with the gazetteer opened once (built on first use if it is missing)."""
+    config = getattr(settings, "places", None)
+    path = getattr(config, "gazetteer", None)
+    return PlacesStage(open_gazetteer(path))

@@ -1,0 +1,34 @@
+"""Find quoted passages: straight and curly double quotes, unbalanced ones, multi-paragraph ones.
+
+Newspaper convention for a quote running over several paragraphs: each paragraph opens with a
+quote mark and only the last one closes. An unclosed quote therefore ends at its paragraph's
+end, and the next paragraph's opening quote starts a new passage.
+"""
+
+from __future__ import annotations
+
+from claimtrack.model import Span
+
+OPENERS = {"“": "”", "«": "»", "„": "“"}
+STRAIGHT = '"'
+MIN_QUOTE_CHARS = 2
+
+
+def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
+    """Spans of quoted passages, quote marks included, in text order."""
+    quotes: list[Span] = []
+    for para in paragraphs or [Span(0, len(text))]:
+        open_at: int | None = None
+        closer = ""
+        for i in range(para.start, para.end):
+            ch = text[i]
+            if open_at is None:
+                if ch in OPENERS or ch == STRAIGHT:
+                    open_at, closer = i, OPENERS.get(ch, STRAIGHT)
+            elif ch == closer or (closer == "”" and ch == STRAIGHT) or (closer == STRAIGHT and ch == "”"):
+                if i + 1 - open_at > MIN_QUOTE_CHARS:
+                    quotes.append(Span(open_at, i + 1))
+                open_at = None
+        if open_at is not None and para.end - open_at > MIN_QUOTE_CHARS:
+            quotes.append(Span(open_at, para.end))
+    return quotes

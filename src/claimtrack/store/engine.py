@@ -1,0 +1,94 @@
+"""Open a database engine configured for the store, and bring its schema to the latest migration.
+
+SQLite needs care to behave like a real transactional database: foreign keys are off unless
+``PRAGMA foreign_keys=ON`` runs on every connection, Python's sqlite3 module (3.11) does not
+wrap DDL in transactions, and ``lower()`` folds ASCII only. The connect/begin hooks here fix
+all three so that the same Core code behaves the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+WRITE = {"claimtrack_write": True}  # execution option: take SQLite's write lock at BEGIN
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with any password masked, for messages and reprs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given, minus nothing secret
+        return "<unparsable database URL>"
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file path of an on-disk SQLite URL, else None (memory or URI forms)."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or url.query.get("uri"):
+        return None
+    return Path(database)
+
+
+def _lower(value: Any) -> Any:
+    """Unicode-aware lower() for SQLite, which folds only ASCII (PostgreSQL folds all)."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _install_sqlite_hooks(engine: Engine, on_disk: bool) -> None:
+    """Foreign keys, WAL, Unicode lower(), and BEGIN emitted by us so DDL is transactional."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            if on_disk:
+                cursor.execute("PRAGMA journal_mode=WAL").fetchall()
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the lock up front; a deferred BEGIN that reads first and then writes
+        # fails with SQLITE_BUSY in WAL mode if another process wrote in between.
+        write = conn.get_execution_options().get("claimtrack_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url``; for a SQLite file, its directory is created first."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    path = _sqlite_file(parsed)
+    if path is not None:
+        path.expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed)
+    _install_sqlite_hooks(engine, on_disk=path is not None)
+    return engine
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An in-memory Alembic config pointing at the packaged migrations (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` in one transaction, so a failed migration undoes."""
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        command.upgrade(alembic_config(conn), revision)

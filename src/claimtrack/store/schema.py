@@ -1,0 +1,172 @@
+"""The store's tables, declared once with SQLAlchemy Core and portable to SQLite and PostgreSQL.
+
+Every child table is keyed by ``(doc_id, ...)`` and cascades on delete from ``documents``.
+List order within an article (entities, claims, events, places) is kept in a ``seq`` column
+because a composite key does not keep it, and a reloaded Document must equal the one saved.
+Migrations in ``migrations/versions`` are written by hand and must match this module; the
+test suite checks that a migrated database has exactly these tables, columns and indexes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+DOC_ID = String(32)  # model.document_id(): 32 hex characters of a SHA-256
+ITEM_ID = String(64)  # entity, claim and event ids assigned by the stages
+
+
+def _doc_fk() -> Column:
+    """The ``doc_id`` column every child table starts with, cascading from documents."""
+    return Column(
+        "doc_id", DOC_ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", DOC_ID, primary_key=True),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("input_name", Text, nullable=False),
+    Column("paragraphs", JSON, nullable=False),  # [[start, end], ...]
+    Column("sentences", JSON, nullable=False),  # [[start, end], ...]
+    Column("dropped", JSON, nullable=False),  # [{raw_start, raw_end, text, reason}, ...]
+    Column("processed_at", DateTime, nullable=False),  # naive UTC
+    Index(None, "published"),
+    Index(None, "processed_at"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    _doc_fk(),
+    Column("id", ITEM_ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("role", Text),
+    Column("country", String(16)),
+    Column("sector", String(16)),
+    Column("place_id", Integer),
+    Column("mentions", JSON, nullable=False),  # [{start, end, text, kind}, ...]
+    PrimaryKeyConstraint("doc_id", "id"),
+    Index(None, "name"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    _doc_fk(),
+    Column("id", ITEM_ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("source_entity", ITEM_ID),
+    Column("source_name", Text, nullable=False),  # entity's canonical name, else source_text
+    Column("source_text", Text, nullable=False),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("cue", Text, nullable=False),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("parent", ITEM_ID),
+    Column("sentence", Integer, nullable=False),
+    Column("confidence", Float, nullable=False),
+    PrimaryKeyConstraint("doc_id", "id"),
+    Index(None, "stance"),
+    Index(None, "kind"),
+    Index(None, "source_name"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    _doc_fk(),
+    Column("id", ITEM_ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("mode", String(32)),
+    Column("context", JSON, nullable=False),  # [str, ...]
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("trigger_text", Text, nullable=False),
+    Column("claim", ITEM_ID),
+    Column("actors", JSON, nullable=False),  # [{text, entity, country, sector}, ...]
+    Column("targets", JSON, nullable=False),
+    Column("negated", Boolean, nullable=False),
+    Column("hypothetical", Boolean, nullable=False),
+    Column("place", Integer),  # places.geonames_id
+    Column("date", String(64)),  # ISO value of a TimeRef
+    PrimaryKeyConstraint("doc_id", "id"),
+    Index(None, "type"),
+    Index(None, "doc_id", "claim"),
+)
+
+places = Table(
+    "places",
+    metadata,
+    _doc_fk(),
+    Column("geonames_id", Integer, nullable=False, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("feature_class", String(8), nullable=False),
+    Column("feature_code", String(16), nullable=False),
+    Column("country", String(16)),
+    Column("admin1", Text),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("mentions", JSON, nullable=False),  # [{start, end, text, kind}, ...]
+    PrimaryKeyConstraint("doc_id", "geonames_id"),
+    Index(None, "geonames_id"),
+    Index(None, "country"),
+)
+
+timerefs = Table(
+    "timerefs",
+    metadata,
+    _doc_fk(),
+    Column("idx", Integer, nullable=False, autoincrement=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", String(64)),
+    Column("granularity", String(16), nullable=False),
+    Column("anchor", String(32)),
+    PrimaryKeyConstraint("doc_id", "idx"),
+    Index(None, "value"),
+)
+
+CHILD_TABLES: tuple[Table, ...] = (entities, claims, events, places, timerefs)
