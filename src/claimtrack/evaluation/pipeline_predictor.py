@@ -16,21 +16,23 @@ from claimtrack.evaluation.attribution import Fragment, PredictedAttribution
 from claimtrack.evaluation.base import EvaluationError
 
 
+#: Replaced blocks larger than this (product of lengths) are left unaligned, to bound the cost.
+MAX_BLOCK_CELLS = 4_000_000
+
+
 def map_offsets(clean: str, original: str) -> Callable[[Fragment], Fragment | None]:
     """A function mapping a span of ``clean`` onto ``original`` (None if nothing aligns).
 
-    Identity when the texts are equal, a shift when ``clean`` occurs in ``original``,
-    otherwise a character alignment (difflib) of the two.
+    Identity when the texts are equal, a shift when ``clean`` occurs in ``original``;
+    otherwise the lines of both are aligned (compared with whitespace collapsed), characters
+    of equal lines are paired in order, and changed blocks are aligned character by character.
     """
     if clean == original:
         return lambda span: span
     shift = original.find(clean) if clean else -1
     if shift >= 0:
         return lambda span: (span[0] + shift, span[1] + shift)
-    position = [-1] * len(clean)
-    matcher = difflib.SequenceMatcher(None, clean, original, autojunk=False)
-    for a, b, size in matcher.get_matching_blocks():
-        position[a : a + size] = range(b, b + size)
+    position = _align(clean, original)
 
     def mapped(span: Fragment) -> Fragment | None:
         hits = [position[i] for i in range(max(0, span[0]), min(span[1], len(clean)))]
@@ -38,6 +40,39 @@ def map_offsets(clean: str, original: str) -> Callable[[Fragment], Fragment | No
         return (min(hits), max(hits) + 1) if hits else None
 
     return mapped
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in text.splitlines(keepends=True):
+        spans.append((start, start + len(line)))
+        start += len(line)
+    return spans
+
+
+def _align(clean: str, original: str) -> list[int]:
+    """For each offset of ``clean``, its offset in ``original`` (-1 when unaligned)."""
+    position = [-1] * len(clean)
+    a_lines, b_lines = _lines(clean), _lines(original)
+    a_keys = [" ".join(clean[s:e].split()) for s, e in a_lines]
+    b_keys = [" ".join(original[s:e].split()) for s, e in b_lines]
+    matcher = difflib.SequenceMatcher(None, a_keys, b_keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for (a0, a1), (b0, b1) in zip(a_lines[i1:i2], b_lines[j1:j2]):
+                a_chars = [i for i in range(a0, a1) if not clean[i].isspace()]
+                b_chars = [j for j in range(b0, b1) if not original[j].isspace()]
+                for i, j in zip(a_chars, b_chars):
+                    position[i] = j
+        elif tag == "replace":
+            a0, a1 = a_lines[i1][0], a_lines[i2 - 1][1]
+            b0, b1 = b_lines[j1][0], b_lines[j2 - 1][1]
+            if (a1 - a0) * (b1 - b0) > MAX_BLOCK_CELLS:
+                continue
+            chars = difflib.SequenceMatcher(None, clean[a0:a1], original[b0:b1], autojunk=False)
+            for a, b, size in chars.get_matching_blocks():
+                position[a0 + a : a0 + a + size] = range(b0 + b, b0 + b + size)
+    return position
 
 
 def claims_to_predictions(document: Any, text: str) -> list[PredictedAttribution]:

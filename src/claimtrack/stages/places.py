@@ -27,6 +27,8 @@ from claimtrack.model import Document, Mention, Place, Span
 
 STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"ORG", "PERSON"})
+#: Labels that need a cue or a prominent record; PROPN marks proper nouns outside any entity.
+_NEEDS_EVIDENCE = frozenset({"ORG", "PERSON", "PROPN"})
 ADMIN_WORDS = ("region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "kray",
                "governorate", "district", "raion", "rayon", "state")
 LOCATIVES = frozenset({"in", "near", "from", "to", "at", "outside", "into", "towards", "toward",
@@ -42,13 +44,18 @@ ALIAS_PENALTY = 0.5  # a populated place matched only through an alternate name
 SHADOWED_REGION = 3.0  # a region named like a big city of its country, with no "region" after it
 SHADOWING_POPULATION = 100_000
 ADMIN_HINT_BONUS = 4.0  # "X region": regions win
+CITY_REGION = 2.0  # ... but not the city's own region: "Kyiv region" is the oblast around Kyiv
 CONTAINER_BONUS = 4.0  # "X, Rostov region": places inside the named region win
 FOCUS_COUNTRY_BONUS = 1.0
 FOCUS_ADMIN1_BONUS = 1.0
 UNAMBIGUOUS_MARGIN = 2.0
-WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000}
+WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000, "PROPN": 10**12}
 
-_ADMIN_AFTER = re.compile(r"\s+(" + "|".join(ADMIN_WORDS) + r")\b", re.IGNORECASE)
+# After a name, "state" is too often something else ("Moscow state media").
+_ADMIN_AFTER = re.compile(
+    r"\s+(" + "|".join(w for w in ADMIN_WORDS if w != "state") + r")\b", re.IGNORECASE
+)
+_LIST_GAP = re.compile(r"\s*(?:,|\band\b|\bor\b|,\s*and\b|,\s*or\b)\s*")
 _CONTAINER_GAP = re.compile(r"\s*,\s*(?:the\s+)?|\s+in\s+(?:the\s+)?", re.IGNORECASE)
 _BARE_REGION = re.compile(
     r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?:\s+and\s+([A-Z][\w'’-]+))?\s+"
@@ -125,17 +132,51 @@ class PlacesStage:
             topo.key = self._lookup_key(surface, topo)
             if topo.key:
                 found.append(topo)
+        found.extend(self._unlabelled(parse, text))
         found.extend(self._bare_regions(text, found))
         found.sort(key=lambda t: t.start)
         strong_keys = {t.key for t in found if t.label in self.labels}
         for i, topo in enumerate(found):
-            topo.cue = topo.cue or topo.key in strong_keys
+            topo.cue = topo.cue or topo.key in strong_keys or self._listed(found, i, text)
             if i + 1 < len(found):
                 nxt = found[i + 1]
                 gap = _CONTAINER_GAP.fullmatch(text, topo.end, nxt.start)
                 if gap and nxt.start > topo.end:
                     topo.container = i + 1
         return found
+
+    def _unlabelled(self, parse: Any, text: str) -> list[_Toponym]:
+        """Proper-noun runs NER left out ("held Savur-Mohyla"); kept only with a cue, see below."""
+        in_ent = {t.i for ent in parse.ents for t in ent}
+        extra, i, n = [], 0, len(parse)
+        while i < n:
+            if parse[i].pos_ != "PROPN" or i in in_ent:
+                i += 1
+                continue
+            j = i + 1  # extend over "Savur" "-" "Mohyla" and "Kamensk" "-" "Shakhtinsky"
+            while j < n and j not in in_ent and (
+                parse[j].pos_ == "PROPN"
+                or (parse[j].tag_ == "HYPH" and j + 1 < n and parse[j + 1].pos_ == "PROPN"
+                    and not parse[j - 1].whitespace_ and not parse[j].whitespace_)):
+                j += 1
+            start, end = parse[i].idx, parse[j - 1].idx + len(parse[j - 1])
+            topo = _Toponym(start, end, "", "PROPN")
+            topo.admin_hint = bool(_ADMIN_AFTER.match(text, end))
+            topo.cue = topo.admin_hint or _after_locative(parse, i)
+            topo.key = self._lookup_key(text[start:end], topo)
+            if topo.key and self.gazetteer.candidates(topo.key):
+                extra.append(topo)
+            i = j
+        return extra
+
+    def _listed(self, found: list[_Toponym], i: int, text: str) -> bool:
+        """Whether a strongly labelled toponym stands next to this one in a list."""
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(found) and found[j].label in self.labels:
+                a, b = sorted((found[i], found[j]), key=lambda t: t.start)
+                if a.end <= b.start and _LIST_GAP.fullmatch(text, a.end, b.start):
+                    return True
+        return False
 
     def _lookup_key(self, surface: str, topo: _Toponym) -> str:
         """The folded name to look up: as written, else without a trailing "region"-like word."""
@@ -144,8 +185,10 @@ class PlacesStage:
             return key
         words = key.split()
         if len(words) > 1 and words[-1] in ADMIN_WORDS:
-            topo.admin_hint = topo.cue = True
-            return " ".join(words[:-1])
+            short = " ".join(words[:-1])
+            if any(r.is_admin for r in self.gazetteer.candidates(short)):
+                topo.admin_hint = topo.cue = True
+                return short
         return key
 
     def _bare_regions(self, text: str, found: list[_Toponym]) -> list[_Toponym]:
@@ -219,6 +262,8 @@ def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
         if r.is_admin and not r.is_country:
             if admin_hint:
                 score += ADMIN_HINT_BONUS
+                if any((p.country, p.admin1) == (r.country, r.admin1) for p in shadowing):
+                    score -= CITY_REGION
             elif any(_shadows(p, r) for p in shadowing):
                 score -= SHADOWED_REGION
         if focus_country and r.country == focus_country:
@@ -289,7 +334,7 @@ def _after_locative(parse: Any, index: int) -> bool:
 
 def _accepted(topo: _Toponym, record: PlaceRecord) -> bool:
     """Strong labels always count; ORG/PERSON only with a cue or a prominent record."""
-    if topo.label not in WEAK_LABELS or topo.cue:
+    if topo.label not in _NEEDS_EVIDENCE or topo.cue:
         return True
     if record.is_country or record.feature_code == "ADM1" or record.geonames_id < 0:
         return True

