@@ -255,7 +255,9 @@ def _apply_supplement(places: dict[int, _Place], names: set[tuple[str, int]],
     """Add our curated features; for ids the packages already have, add only the names."""
     for row in read_supplement():
         gid = int(row["geonames_id"])
-        aliases = [a for a in row["aliases"].split("|") if a]
+        aliases = [a for a in row["aliases"].split("|") if a and not a.startswith("!")]
+        for wrong in (a[1:] for a in row["aliases"].split("|") if a.startswith("!")):
+            names.discard((fold_name(wrong), gid))  # a GeoNames alias that names another place
         if gid in places:
             _add_names(names, gid, [row["name"], *aliases], primary=True)
             stats.supplement_aliases += 1

@@ -16,6 +16,7 @@ from functools import cache
 from claimtrack import lexicons
 
 GOOD_MIN_WORDS = 10
+NEAR_GOOD_MIN_WORDS = 4
 HEADLINE_MIN_WORDS = 4
 ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[.!?…]["'”’]""")
@@ -48,8 +49,11 @@ def _first_class(line: str) -> tuple[str, str]:
     address = sum(w.lower() in ADDRESS_WORDS for w in _WORD.findall(unquoted))
     if address >= 2 and address >= 0.04 * len(words):
         return "bad", "addresses the reader (we/you outside quotes)"
-    if len(words) >= GOOD_MIN_WORDS and _TERMINAL.search(stripped):
+    sentence_like = bool(_TERMINAL.search(stripped))
+    if len(words) >= GOOD_MIN_WORDS and sentence_like:
         return "good", "article"
+    if len(words) >= GOOD_MIN_WORDS or (len(words) >= NEAR_GOOD_MIN_WORDS and sentence_like):
+        return "near", "short sentence"
     return "short", "short line without sentence punctuation"
 
 
@@ -57,6 +61,11 @@ def classify_lines(lines: list[str]) -> list[LineVerdict]:
     """Keep or drop each line of a page, with the reason; blank lines are dropped silently."""
     first = [_first_class(line) if line.strip() else ("blank", "blank") for line in lines]
     content = [i for i, (cls, _) in enumerate(first) if cls != "blank"]
+    # near-good lines (short sentences) join the article when they border it
+    for pos, i in enumerate(content):
+        if first[i][0] == "near":
+            first[i] = (("good", "article") if _near_touches_good(pos, content, first)
+                        else ("bad", "short sentence outside the article"))
 
     def neighbour(pos: int, step: int) -> str:
         """Class of the nearest non-short, non-blank line in one direction ('bad' at the edge)."""
@@ -88,6 +97,21 @@ def classify_lines(lines: list[str]) -> list[LineVerdict]:
             else:
                 verdicts.append(LineVerdict(False, f"{reason}, outside the article"))
     return verdicts
+
+
+def _near_touches_good(pos: int, content: list[int], first: list[tuple[str, str]]) -> bool:
+    """Whether a good line is reached from ``pos`` over near-good lines and at most one short one."""
+    for step in (-1, 1):
+        j, shorts = pos + step, 0
+        while 0 <= j < len(content) and first[content[j]][0] != "bad":
+            cls = first[content[j]][0]
+            if cls == "good":
+                return True
+            shorts += cls == "short"
+            if shorts > 1:
+                break
+            j += step
+    return False
 
 
 def _is_headline(

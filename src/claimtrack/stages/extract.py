@@ -19,6 +19,7 @@ from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines
 
 __all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
 
+MIN_ARTICLE_WORDS = 8  # fewer words than this from an HTML page is a menu, not an article
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
@@ -95,7 +96,7 @@ def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[s
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
-    if result is None or not (result.text or "").strip():
+    if result is None or len((result.text or "").split()) < MIN_ARTICLE_WORDS:
         raise InputError(name, "no article text found in the HTML page")
     paragraphs = [" ".join(p.split()) for p in result.text.split("\n") if p.strip()]
     meta = {"title": result.title, "date": result.date, "sitename": result.sitename,

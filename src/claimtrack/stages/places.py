@@ -9,8 +9,10 @@ the gazetteer's folded names. A name that resolves to nothing is dropped on its 
 
 The small English model often labels a toponym ORG or PERSON ("officials in Kiev", "Mariupol"),
 so those labels are taken too, but only when the text or the gazetteer says it is a place: a
-locative preposition before it, a "region" after it, the same name labelled GPE elsewhere, or a
-prominent record (a country, a region, a curated feature, a large city).
+locative preposition before it, a "region" after it, the same name labelled GPE elsewhere, a
+strongly labelled neighbour in a list, or a prominent record (a country, a region, a curated
+feature, a large city). Proper nouns NER missed altogether ("held Savur-Mohyla") are taken on
+the same evidence, and "the Donetsk region" with no entity at all is found by pattern.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ CONTAINER_BONUS = 4.0  # "X, Rostov region": places inside the named region win
 FOCUS_COUNTRY_BONUS = 1.0
 FOCUS_ADMIN1_BONUS = 1.0
 UNAMBIGUOUS_MARGIN = 2.0
-WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000, "PROPN": 10**12}
+WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000}
 
 # After a name, "state" is too often something else ("Moscow state media").
 _ADMIN_AFTER = re.compile(
@@ -84,10 +86,11 @@ class PlacesStage:
     produces = frozenset({"places"})
 
     def __init__(self, gazetteer: Gazetteer, *, labels: Iterable[str] = STRONG_LABELS,
-                 weak_labels: Iterable[str] = WEAK_LABELS) -> None:
+                 weak_labels: Iterable[str] = WEAK_LABELS, unlabelled: bool = True) -> None:
         self.gazetteer = gazetteer
         self.labels = frozenset(labels)
         self.weak_labels = frozenset(weak_labels)
+        self.unlabelled = unlabelled
 
     def run(self, docs: list[Document]) -> list[Document]:
         for doc in docs:
@@ -132,12 +135,14 @@ class PlacesStage:
             topo.key = self._lookup_key(surface, topo)
             if topo.key:
                 found.append(topo)
-        found.extend(self._unlabelled(parse, text))
-        found.extend(self._bare_regions(text, found))
+        if self.unlabelled:
+            found.extend(self._unlabelled(parse, text))
+            found.extend(self._bare_regions(text, found))
         found.sort(key=lambda t: t.start)
         strong_keys = {t.key for t in found if t.label in self.labels}
+        listed = self._lists(found, text)
         for i, topo in enumerate(found):
-            topo.cue = topo.cue or topo.key in strong_keys or self._listed(found, i, text)
+            topo.cue = topo.cue or topo.key in strong_keys or i in listed
             if i + 1 < len(found):
                 nxt = found[i + 1]
                 gap = _CONTAINER_GAP.fullmatch(text, topo.end, nxt.start)
@@ -159,7 +164,13 @@ class PlacesStage:
                 or (parse[j].tag_ == "HYPH" and j + 1 < n and parse[j + 1].pos_ == "PROPN"
                     and not parse[j - 1].whitespace_ and not parse[j].whitespace_)):
                 j += 1
-            start, end = parse[i].idx, parse[j - 1].idx + len(parse[j - 1])
+            end = parse[j - 1].idx + len(parse[j - 1])
+            if (j + 1 < n and parse[j].lower_ == "of" and parse[j + 1].pos_ == "PROPN"
+                    and j + 1 not in in_ent):  # "Sea of Azov", but only as a known name
+                longer = parse[j + 1].idx + len(parse[j + 1])
+                if self.gazetteer.candidates(text[parse[i].idx:longer]):
+                    j, end = j + 2, longer
+            start = parse[i].idx
             topo = _Toponym(start, end, "", "PROPN")
             topo.admin_hint = bool(_ADMIN_AFTER.match(text, end))
             topo.cue = topo.admin_hint or _after_locative(parse, i)
@@ -169,14 +180,20 @@ class PlacesStage:
             i = j
         return extra
 
-    def _listed(self, found: list[_Toponym], i: int, text: str) -> bool:
-        """Whether a strongly labelled toponym stands next to this one in a list."""
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(found) and found[j].label in self.labels:
-                a, b = sorted((found[i], found[j]), key=lambda t: t.start)
-                if a.end <= b.start and _LIST_GAP.fullmatch(text, a.end, b.start):
-                    return True
-        return False
+    def _lists(self, found: list[_Toponym], text: str) -> set[int]:
+        """Toponyms in a list ("A, B and C") that has a strongly labelled member."""
+        cued: set[int] = set()
+        run = [0] if found else []
+        for i in range(1, len(found) + 1):
+            joined = i < len(found) and found[i - 1].end <= found[i].start and bool(
+                _LIST_GAP.fullmatch(text, found[i - 1].end, found[i].start))
+            if joined:
+                run.append(i)
+                continue
+            if len(run) > 1 and any(found[k].label in self.labels for k in run):
+                cued.update(run)
+            run = [i]
+        return cued
 
     def _lookup_key(self, surface: str, topo: _Toponym) -> str:
         """The folded name to look up: as written, else without a trailing "region"-like word."""
@@ -336,9 +353,11 @@ def _accepted(topo: _Toponym, record: PlaceRecord) -> bool:
     """Strong labels always count; ORG/PERSON only with a cue or a prominent record."""
     if topo.label not in _NEEDS_EVIDENCE or topo.cue:
         return True
-    if record.is_country or record.feature_code == "ADM1" or record.geonames_id < 0:
+    if record.is_country or record.geonames_id < 0:
         return True
-    return record.population >= WEAK_MIN_POPULATION[topo.label]
+    if topo.label == "PROPN":
+        return False  # outside any entity, only countries and curated features need no cue
+    return record.feature_code == "ADM1" or record.population >= WEAK_MIN_POPULATION[topo.label]
 
 
 def _to_place(record: PlaceRecord, mentions: list[Mention]) -> Place:

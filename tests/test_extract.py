@@ -1,0 +1,81 @@
+"""Extraction: boilerplate lines go (and are kept for audit), the article, headline and caption stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimtrack.errors import InputError
+from claimtrack.model import Document, RawDocument
+from claimtrack.stages.boilerplate import classify_lines
+from claimtrack.stages.extract import ExtractStage
+
+PAGE = """Support Our Newsroom!
+
+Floods Force Thousands From Homes in River Valley
+
+Rescue workers carry an elderly woman through flood water in the town of Kerrow on Sunday.
+
+Floods forced more than 4,000 people from their homes on Sunday, the regional emergency service said.
+
+"The water rose faster than anyone expected," said the service's director, Maria Osei.
+
+Evacuations
+
+Officials said the river would peak on Tuesday.
+
+Sign up for our daily newsletter
+
+Dear readers,
+
+We rely on your generosity. Please support us so that we can keep our reporting free for you.
+
+Read more"""
+
+
+def _extract(content: str, fmt: str = "text") -> Document:
+    doc = Document(raw=RawDocument("page", content, format=fmt))  # type: ignore[arg-type]
+    ExtractStage().run([doc])
+    return doc
+
+
+def test_extract_plaintext_keeps_article_and_drops_calls_to_action() -> None:
+    doc = _extract(PAGE)
+    assert doc.title == "Floods Force Thousands From Homes in River Valley"
+    for kept in ("Rescue workers carry", "Floods forced more", "The water rose", "Evacuations",
+                 "would peak on Tuesday"):
+        assert kept in doc.text
+    for gone in ("Support Our", "newsletter", "Dear readers", "generosity", "Read more"):
+        assert gone not in doc.text
+    assert {d.text for d in doc.dropped} >= {"Support Our Newsroom!", "Read more", "Dear readers,"}
+    assert all(PAGE[d.raw_start : d.raw_end] == d.text for d in doc.dropped)
+    assert doc.id and len(doc.paragraphs) == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "keep"),
+    [
+        ("Troops withdrew from the town on Friday after a week of heavy fighting, officials said.", True),
+        ("Remind me later.", False),
+        ("Subscribers agree to the Privacy Policy", False),
+        ("• Home", False),
+        ("By supporting us, you help keep our journalism independent and free for everyone.", False),
+    ],
+)
+def test_extract_line_classifier_cases(line: str, keep: bool) -> None:
+    article = "The minister resigned on Monday after a long dispute over the budget with parliament."
+    verdicts = classify_lines([article, line, article])
+    assert verdicts[1].keep is keep
+
+
+def test_extract_html_uses_trafilatura_metadata() -> None:
+    body = "<p>" + "Negotiators met in the capital on Wednesday to discuss a ceasefire plan. " * 6 + "</p>"
+    html = (f"<html><head><title>Talks resume</title><meta property='og:site_name' content='Example News'>"
+            f"</head><body><nav>Home | World</nav><article>{body}</article></body></html>")
+    doc = _extract(html, "html")
+    assert "Negotiators met" in doc.text and "Home | World" not in doc.text
+    assert doc.title == "Talks resume" and doc.outlet == "Example News"
+
+
+def test_extract_html_without_article_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="page: no article text found"):
+        _extract("<html><head><title>x</title></head><body><nav>Home</nav></body></html>", "html")

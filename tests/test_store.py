@@ -1,0 +1,408 @@
+"""The store keeps what the pipeline found, replaces it atomically, and answers filtered queries."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from claimtrack.errors import StoreError
+from claimtrack.model import (
+    Claim,
+    Document,
+    DroppedSpan,
+    Entity,
+    Event,
+    EventActor,
+    Mention,
+    Place,
+    RawDocument,
+    Span,
+    TimeRef,
+    document_id,
+)
+from claimtrack.store.engine import migrate, open_engine
+from claimtrack.store.repository import Store
+from claimtrack.store.schema import metadata
+
+UKRAINE = Place(690791, "Ukraine", "A", "PCLI", "UA", None, 49.0, 32.0)
+NOVOAZOVSK = Place(699841, "Novoazovsk", "P", "PPL", "UA", "Donetsk", 47.11, 38.08)
+MARIUPOL = Place(701822, "Mariupol", "P", "PPLA2", "UA", "Donetsk", 47.09, 37.54)
+
+
+def _span(text: str, part: str, start: int = 0) -> Span:
+    """The span of the first ``part`` in ``text`` at or after ``start``."""
+    i = text.index(part, start)
+    return Span(i, i + len(part))
+
+
+def _mention(text: str, part: str, kind: str = "name") -> Mention:
+    return Mention(_span(text, part), part, kind)  # type: ignore[arg-type]
+
+
+def _place(place: Place, text: str, *parts: str) -> Place:
+    return replace(place, mentions=[_mention(text, p) for p in parts])
+
+
+def doc_border(published: date | None = date(2014, 8, 28)) -> Document:
+    """Kyiv says troops crossed; Lavrov denies it. Every model type is filled in."""
+    text = (
+        "Ukraine said Russian troops crossed the border near Novoazovsk. "
+        '"No Russian soldiers are in Ukraine," Sergei Lavrov said on Thursday.'
+    )
+    first_end = text.index(".") + 1
+    ukraine_place = _place(UKRAINE, text, "Ukraine")
+    ukraine_place.mentions.append(Mention(_span(text, "Ukraine", 20), "Ukraine"))
+    return Document(
+        raw=RawDocument(name="border.txt", content="raw bytes are not stored"),
+        id=document_id(text),
+        text=text,
+        url="https://example.org/border",
+        outlet="Example News",
+        title="Troops cross border, Kyiv says",
+        published=published,
+        language="en",
+        paragraphs=[Span(0, len(text))],
+        sentences=[Span(0, first_end), Span(first_end + 1, len(text))],
+        dropped=[DroppedSpan(0, 13, "Advertisement", "boilerplate")],
+        entities=[
+            Entity("e1", "Ukraine", "GPE", [_mention(text, "Ukraine")], None, "UKR", "GOV", 690791),
+            Entity(
+                "e2", "Sergei Lavrov", "PERSON", [_mention(text, "Sergei Lavrov")],
+                "foreign minister", "RUS", "GOV",
+            ),
+        ],
+        claims=[
+            Claim(
+                "c1", _span(text, "Russian troops crossed the border near Novoazovsk"),
+                "Russian troops crossed the border near Novoazovsk", "indirect", "assert",
+                "e1", "Ukraine", _span(text, "Ukraine"), "said", _span(text, "said"),
+                None, 0, 0.9,
+            ),
+            Claim(
+                "c2", _span(text, "No Russian soldiers are in Ukraine"),
+                "No Russian soldiers are in Ukraine", "direct", "deny", "e2", "Sergei Lavrov",
+                _span(text, "Sergei Lavrov"), "said", _span(text, "said", 60), None, 1,
+            ),
+        ],
+        events=[
+            Event(
+                "v1", "ASSAULT", _span(text, "crossed"), "crossed", "c1", "invade", ["border"],
+                [EventActor("Russian troops", None, "RUS", "MIL")],
+                [EventActor("Ukraine", "e1", "UKR", "GOV")], False, False, 699841, "2014-08-28",
+            ),
+            Event(
+                "v2", "MOBILIZE", _span(text, "are in"), "are in", "c2",
+                actors=[EventActor("Russian soldiers", None, "RUS", "MIL")], negated=True,
+                place=690791,
+            ),
+        ],
+        places=[ukraine_place, _place(NOVOAZOVSK, text, "Novoazovsk")],
+        timerefs=[
+            TimeRef(_span(text, "on Thursday"), "on Thursday", "2014-08-28", "day", "2014-08-28")
+        ],
+    )
+
+
+def doc_shelling() -> Document:
+    """An anonymous-source claim (no entity) and a denial by a state; published a week later."""
+    text = "Ukrainian officials said Russian forces shelled Mariupol. Russia denied the report."
+    return Document(
+        raw=RawDocument(name="shelling.html", content="<p>...</p>", format="html"),
+        id=document_id(text),
+        text=text,
+        title="Mariupol shelled",
+        published=date(2014, 9, 5),
+        language="en",
+        entities=[Entity("e1", "Russia", "GPE", [_mention(text, "Russia")], country="RUS")],
+        claims=[
+            Claim(
+                "c1", _span(text, "Russian forces shelled Mariupol"),
+                "Russian forces shelled Mariupol", "indirect", "assert", None,
+                "Ukrainian officials", _span(text, "Ukrainian officials"), "said",
+            ),
+            Claim(
+                "c2", _span(text, "the report"), "the report", "narration", "deny", "e1",
+                "Russia", _span(text, "Russia", 40), "denied", parent="c1", sentence=1,
+            ),
+        ],
+        events=[Event("v1", "ASSAULT", _span(text, "shelled"), "shelled", "c1", place=701822)],
+        places=[_place(MARIUPOL, text, "Mariupol"), replace(UKRAINE, mentions=[])],
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.save(doc_border())
+    store.save(doc_shelling())
+    return store
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {name: store.count(name) for name in metadata.tables}
+
+
+def test_store_round_trip_equals_saved_document(store: Store) -> None:
+    for doc in (doc_border(), doc_shelling(), doc_border(published=None)):
+        store.save(doc)
+        loaded = store.get(doc.id)
+        assert loaded is not None
+        assert loaded.to_dict() == doc.to_dict()
+        assert loaded.name == doc.name and loaded.raw.content == ""
+
+
+def test_store_resave_replaces_records(store: Store) -> None:
+    doc = doc_border()
+    store.save(doc)
+    before = _counts(store)
+    doc.claims[1].content_text = "No Russian soldiers are there"
+    store.save(doc)
+    assert _counts(store) == before
+    loaded = store.get(doc.id)
+    assert loaded is not None and loaded.claims[1].content_text == "No Russian soldiers are there"
+    assert [c["content_text"] for c in store.claims(stance="deny")] == [
+        "No Russian soldiers are there"
+    ]
+    doc.claims, doc.events = doc.claims[:1], []
+    store.save(doc)
+    assert store.count("claims") == 1 and store.count("events") == 0
+    assert store.count("documents") == 1
+
+
+def test_store_failed_save_keeps_previous_records(store: Store) -> None:
+    doc = doc_border()
+    store.save(doc)
+    before = _counts(store)
+    broken = copy.deepcopy(doc)
+    broken.title = "changed"
+    broken.claims.append(broken.claims[0])  # duplicate key: fails after delete + inserts began
+    with pytest.raises(StoreError, match="border.txt: could not save"):
+        store.save(broken)
+    assert _counts(store) == before
+    loaded = store.get(doc.id)
+    assert loaded is not None and loaded.to_dict() == doc.to_dict()
+
+
+def test_store_failure_after_delete_rolls_back(store: Store) -> None:
+    doc = doc_border()
+    store.save(doc)
+    seen: list[str] = []
+
+    def fail_on_events(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
+        seen.append(statement.split()[0])
+        if statement.startswith("INSERT INTO events"):
+            raise RuntimeError("disk on fire")
+
+    sa.event.listen(store.engine, "before_cursor_execute", fail_on_events)
+    try:
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            store.save(replace(doc, title="changed"))
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", fail_on_events)
+    assert "DELETE" in seen and seen.count("INSERT") >= 3  # it really got that far
+    loaded = store.get(doc.id)
+    assert loaded is not None and loaded.to_dict() == doc.to_dict()
+
+
+def test_store_get_by_prefix_and_ambiguous_prefix(store: Store) -> None:
+    first = replace(doc_border(), id="abcd1" + "0" * 27)
+    second = replace(doc_shelling(), id="abcd2" + "0" * 27)
+    store.save(first)
+    store.save(second)
+    found = store.get("abcd1")
+    assert found is not None and found.id == first.id
+    assert store.get(second.id) is not None and store.get("abcd2000").title == "Mariupol shelled"
+    with pytest.raises(StoreError, match="'abcd' is ambiguous.*abcd1.*abcd2"):
+        store.get("abcd")
+    with pytest.raises(StoreError, match="too short"):
+        store.get("abc")
+    assert store.get("ffff") is None
+    assert store.get("ABCD1") is None  # ids are case-sensitive on every engine
+    assert store.get("abcd%") is None  # no wildcards
+
+
+def test_store_latest_and_documents_summary(store: Store) -> None:
+    assert store.latest() is None and store.documents() == []
+    store.save(doc_shelling())
+    store.save(doc_border())
+    latest = store.latest()
+    assert latest is not None and latest.id == doc_border().id
+    rows = store.documents()
+    assert [r["id"] for r in rows] == [doc_border().id, doc_shelling().id]
+    assert rows[0]["published"] == "2014-08-28" and rows[0]["claims"] == 2
+    assert rows[0]["places"] == 2 and rows[0]["timerefs"] == 1
+    assert rows[0]["processed_at"].endswith("+00:00")
+    assert [r["id"] for r in store.documents(limit=1, offset=1)] == [doc_shelling().id]
+
+
+def test_store_claims_filters(filled: Store) -> None:
+    def texts(**filters: object) -> list[str]:
+        return [c["content_text"] for c in filled.claims(**filters)]  # type: ignore[arg-type]
+
+    assert len(texts()) == 4
+    assert texts(source="lavrov") == ["No Russian soldiers are in Ukraine"]
+    assert texts(source="UKRAINIAN OFF") == ["Russian forces shelled Mariupol"]  # source_text
+    assert texts(stance="deny") == ["the report", "No Russian soldiers are in Ukraine"]
+    assert texts(kind="narration") == ["the report"]
+    assert texts(date_from=date(2014, 9, 1)) == ["Russian forces shelled Mariupol", "the report"]
+    assert texts(date_to=date(2014, 8, 28), stance="assert") == [
+        "Russian troops crossed the border near Novoazovsk"
+    ]
+    assert texts(date_from=date(2014, 8, 29), date_to=date(2014, 9, 4)) == []
+    assert texts(doc_id=doc_border().id[:6]) == [
+        "Russian troops crossed the border near Novoazovsk", "No Russian soldiers are in Ukraine"
+    ]
+    assert texts(source="%") == [] and texts(limit=1, offset=1) == ["the report"]
+    row = filled.claims(source="Lavrov")[0]
+    assert row["doc_id"] == doc_border().id and row["title"] == "Troops cross border, Kyiv says"
+    assert row["published"] == "2014-08-28" and row["source_name"] == "Sergei Lavrov"
+    assert row["cue_start"] is not None and row["confidence"] == 1.0
+    unresolved = filled.claims(source="officials")[0]
+    assert unresolved["source_entity"] is None
+    assert unresolved["source_name"] == "Ukrainian officials"
+    with pytest.raises(StoreError, match="unknown stance 'denies'"):
+        filled.claims(stance="denies")
+
+
+def test_store_source_filter_folds_unicode_case(store: Store) -> None:
+    doc = doc_border()
+    doc.entities[1].name = "Łukasz Żółw"
+    store.save(doc)
+    assert [c["source_name"] for c in store.claims(source="łUKASZ żÓŁW")] == ["Łukasz Żółw"]
+
+
+def test_store_events_filters(filled: Store) -> None:
+    def ids(**filters: object) -> list[tuple[str, str]]:
+        found = filled.events(**filters)  # type: ignore[arg-type]
+        return [(e["doc_id"][:4], e["id"]) for e in found]
+
+    border, shelling = doc_border().id[:4], doc_shelling().id[:4]
+    assert ids() == [(shelling, "v1"), (border, "v1"), (border, "v2")]
+    assert ids(type="assault") == [(shelling, "v1"), (border, "v1")]
+    assert ids(stance="deny") == [(border, "v2")]
+    assert ids(source="ukrainian") == [(shelling, "v1")]
+    assert ids(source="ukraine", date_to=date(2014, 8, 31)) == [(border, "v1")]
+    assert ids(doc_id=border, type="ASSAULT") == [(border, "v1")]
+    denied = filled.events(stance="deny")[0]
+    assert denied["source_name"] == "Sergei Lavrov" and denied["negated"] is True
+    assert denied["place_name"] == "Ukraine" and denied["claim_text"].startswith("No Russian")
+    assault = filled.events(doc_id=border, type="ASSAULT")[0]
+    assert assault["actors"] == [
+        {"text": "Russian troops", "entity": None, "country": "RUS", "sector": "MIL"}
+    ]
+    assert assault["context"] == ["border"] and assault["date"] == "2014-08-28"
+    assert (assault["lat"], assault["lon"], assault["place_country"]) == (47.11, 38.08, "UA")
+
+
+def test_store_places_aggregate_over_documents(filled: Store) -> None:
+    rows = filled.places()
+    assert [r["name"] for r in rows] == ["Ukraine", "Novoazovsk", "Mariupol"]
+    ukraine = rows[0]
+    assert ukraine["geonames_id"] == 690791 and ukraine["doc_count"] == 2
+    assert ukraine["mention_count"] == 2 and (ukraine["lat"], ukraine["lon"]) == (49.0, 32.0)
+    assert [r["name"] for r in filled.places(name="mari")] == ["Mariupol"]
+    assert [r["name"] for r in filled.places(country="ua", limit=1)] == ["Ukraine"]
+    assert filled.places(country="RU") == []
+    by_doc = filled.places(doc_id=doc_shelling().id)
+    assert [(r["name"], r["doc_count"], r["mention_count"]) for r in by_doc] == [
+        ("Mariupol", 1, 1), ("Ukraine", 1, 0)
+    ]
+    september = filled.places(date_from=date(2014, 9, 1))
+    assert {r["name"] for r in september} == {"Mariupol", "Ukraine"}
+
+
+def test_store_rejects_bad_arguments(store: Store) -> None:
+    with pytest.raises(StoreError, match="no table 'claim'"):
+        store.count("claim")
+    with pytest.raises(StoreError, match="empty.txt: document has no id"):
+        store.save(Document(raw=RawDocument("empty.txt", "")))
+
+
+def test_store_sqlite_enforces_foreign_keys_and_uses_wal(filled: Store) -> None:
+    with filled.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    with filled.engine.begin() as conn:  # ON DELETE CASCADE backs up the explicit deletes
+        conn.execute(sa.delete(metadata.tables["documents"]))
+    assert all(n == 0 for n in _counts(filled).values())
+
+
+def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a' / 'b' / 'claims.db'}"
+    with Store(url) as first:
+        first.save(doc_border())
+    with Store(url) as second:
+        assert second.count("claims") == 2
+        with second.engine.connect() as conn:
+            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == "0001"
+
+
+def test_store_default_url_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("CLAIMTRACK_DATABASE_URL", url)
+    with Store() as store:
+        assert store.url == url
+    assert (tmp_path / "env.db").exists()
+
+
+def test_store_bad_url_raises_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the store") as error:
+        Store("nosuchdialect://user:secret@host/db")
+    assert "secret" not in str(error.value)
+
+
+def test_store_migrated_schema_matches_metadata(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    try:
+        migrate(engine)
+        inspector = sa.inspect(engine)
+        assert set(inspector.get_table_names()) == set(metadata.tables) | {"alembic_version"}
+        dialect = engine.dialect
+        for table in metadata.sorted_tables:
+            reflected = [
+                (c["name"], c["type"].compile(dialect), c["nullable"])
+                for c in inspector.get_columns(table.name)
+            ]
+            declared = [(c.name, c.type.compile(dialect), c.nullable) for c in table.columns]
+            assert reflected == declared, table.name
+            pk = inspector.get_pk_constraint(table.name)
+            assert pk["constrained_columns"] == [c.name for c in table.primary_key.columns]
+            assert pk["name"] == table.primary_key.name
+            fks = {
+                (tuple(fk["constrained_columns"]), fk["referred_table"],
+                 tuple(fk["referred_columns"]), fk["options"].get("ondelete"))
+                for fk in inspector.get_foreign_keys(table.name)
+            }
+            assert fks == {
+                (tuple(fk.parent.name for fk in c.elements), c.referred_table.name,
+                 tuple(fk.column.name for fk in c.elements), c.ondelete)
+                for c in table.foreign_key_constraints
+            }, table.name
+            indexes = {
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in inspector.get_indexes(table.name)
+            }
+            assert indexes == {
+                (i.name, tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes
+            }, table.name
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        engine.dispose()
