@@ -36,7 +36,7 @@ def gazetteer(built: tuple[Path, dict]) -> Gazetteer:
     return Gazetteer(built[0])
 
 
-def tiny_collect(stats: BuildStats):  # noqa: ANN201 - stands in for build._collect
+def tiny_collect(stats: BuildStats) -> tuple[dict[int, _Place], set[tuple[str, int]], dict]:
     """A two-place gazetteer, so the file-handling tests do not wait for the real build."""
     places = {
         709717: _Place(709717, "Donetsk", "P", "PPL", "UA", "05", 901645, 48.023, 37.80224, "t"),

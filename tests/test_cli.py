@@ -1,0 +1,85 @@
+"""The command line on the example article and on bad inputs: output, store and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claimtrack.cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, main
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "border_post.txt"
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner(env={"COLUMNS": "240"}).invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_process_then_show_the_example(db: str, pipeline: object) -> None:
+    code, _, err = run("process", str(EXAMPLE), "--published", "2024-03-05", "--db", db)
+    assert code == EXIT_OK, err
+    assert "1 processed, 0 failed" in err
+    code, out, _ = run("show", "--db", db)
+    assert code == EXIT_OK
+    for expected in ("Army Says Rebels Shelled", "Olena Marchenko", "no_comment", "deny",
+                     "Kharkiv", "2024-03-04"):
+        assert expected in out
+    assert "newsletter" not in out.split("Claims")[1]
+
+
+def test_cli_listings_filter_and_print_json(db: str, pipeline: object) -> None:
+    run("process", str(EXAMPLE), "--published", "2024-03-05", "--db", db)
+    code, out, _ = run("claims", "--stance", "no_comment", "--json", "--db", db)
+    rows = json.loads(out)
+    assert code == EXIT_OK and len(rows) == 1 and "casualties" in rows[0]["content_text"]
+    _, out, _ = run("claims", "--source", "marchenko", "--json", "--db", db)
+    assert {r["source_name"] for r in json.loads(out)} == {"Olena Marchenko"}
+    _, out, _ = run("places", "--json", "--db", db)
+    kharkiv = next(p for p in json.loads(out) if p["name"] == "Kharkiv")
+    assert kharkiv["country"] == "UA" and abs(kharkiv["lat"] - 49.99) < 0.2
+    _, out, _ = run("claims", "--from", "2025-01-01", "--json", "--db", db)
+    assert json.loads(out) == []
+
+
+def test_cli_reprocessing_replaces_records(db: str, pipeline: object) -> None:
+    for _ in range(2):
+        run("process", str(EXAMPLE), "--published", "2024-03-05", "--db", db)
+    from claimtrack.store.repository import Store
+
+    assert Store(db).count("documents") == 1
+
+
+def test_cli_bad_inputs_fail_alone_with_one_line_each(tmp_path: Path, db: str, pipeline: object) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)))
+    (tmp_path / "latin1.txt").write_bytes("Caf\u00e9 prices rose sharply.".encode("latin-1"))
+    (tmp_path / "menu.html").write_text("<html><body><nav>Home | About</nav></body></html>")
+    (tmp_path / "lines.jsonl").write_text('{"text": "x"\n')
+    with (tmp_path / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    code, _, err = run("process", str(tmp_path / "*.txt"), str(tmp_path / "menu.html"),
+                       str(tmp_path / "lines.jsonl"), str(EXAMPLE), "--db", db)
+    assert code == EXIT_SOME_FAILED
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 6
+    for name, reason in [("empty.txt", "empty input"), ("binary.txt", "binary"),
+                         ("latin1.txt", "not valid UTF-8"), ("huge.txt", "too large"),
+                         ("menu.html", "no article text"), ("lines.jsonl:1", "not valid JSON")]:
+        assert any(name in e and reason in e for e in errors), (name, errors)
+    assert "1 processed, 6 failed" in err
+    code, _, _ = run("process", str(tmp_path / "empty.txt"), "--db", db)
+    assert code == EXIT_ALL_FAILED
+
+
+def test_cli_show_unknown_document(db: str) -> None:
+    code, _, err = run("show", "ffffffff", "--db", db)
+    assert code == EXIT_ALL_FAILED and "no stored document matches 'ffffffff'" in err
