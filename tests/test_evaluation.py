@@ -14,6 +14,7 @@ try:
 except ModuleNotFoundError:  # running from a checkout without an installed package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from claimtrack.errors import InputError
 from claimtrack.evaluation import base
 from claimtrack.evaluation.attribution import (
     AttributionScores,
@@ -48,7 +49,6 @@ from claimtrack.evaluation.shingles import (
     match_shingles,
     shingles,
 )
-from claimtrack.errors import InputError
 from claimtrack.model import Claim, Document, RawDocument, Span
 
 # --- shingle metric -------------------------------------------------------------------------

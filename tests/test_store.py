@@ -202,7 +202,7 @@ def test_store_failure_after_delete_rolls_back(store: Store) -> None:
     store.save(doc)
     seen: list[str] = []
 
-    def fail_on_events(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
+    def fail_on_events(conn, cursor, statement, params, context, executemany):
         seen.append(statement.split()[0])
         if statement.startswith("INSERT INTO events"):
             raise RuntimeError("disk on fire")

@@ -6,6 +6,7 @@ The public API: ``process`` and ``process_many`` run the default pipeline on str
 
 from __future__ import annotations
 
+from claimtrack.api import build_pipeline, process, process_many
 from claimtrack.model import (
     Claim,
     Document,
@@ -19,7 +20,6 @@ from claimtrack.model import (
     TimeRef,
 )
 from claimtrack.pipeline import Outcome, Pipeline
-from claimtrack.api import build_pipeline, process, process_many
 
 __all__ = [
     "Claim", "Document", "Entity", "Event", "EventActor", "Mention", "Outcome", "Pipeline",

@@ -247,7 +247,7 @@ class AttributionTask:
         predict_many: BatchPredictor
         if options.get("predict"):
             predict = options["predict"]
-            predict_many = lambda batch: [predict(text) for text in batch]  # noqa: E731
+            predict_many = lambda batch: [predict(text) for text in batch]
         else:
             from claimtrack.evaluation.pipeline_predictor import PipelinePredictor
 

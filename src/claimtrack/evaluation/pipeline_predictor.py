@@ -15,7 +15,6 @@ from claimtrack.errors import ClaimtrackError
 from claimtrack.evaluation.attribution import Fragment, PredictedAttribution
 from claimtrack.evaluation.base import EvaluationError
 
-
 #: Replaced blocks larger than this (product of lengths) are left unaligned, to bound the cost.
 MAX_BLOCK_CELLS = 4_000_000
 

@@ -19,7 +19,7 @@ from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.decode import check_size, decode, sniff_format
 
-__all__ = ["read_inputs", "read_jsonl_lines", "raw_from_string", "parse_date"]
+__all__ = ["parse_date", "raw_from_string", "read_inputs", "read_jsonl_lines"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

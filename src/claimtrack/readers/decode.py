@@ -6,8 +6,8 @@ import re
 
 from claimtrack.errors import InputError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
-_CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_CONTROL = set(range(9)) | {11} | set(range(14, 32))
 
 
 def sniff_format(data: bytes | str) -> str:

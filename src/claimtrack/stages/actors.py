@@ -26,7 +26,7 @@ ANONYMOUS_HEADS = {
     "spokeswoman", "spokesperson", "analyst", "analysts", "observer", "observers", "expert",
     "experts", "insider", "insiders", "aide", "aides", "commander", "soldier", "fighter",
 }
-_LEADING_DET = re.compile(r"^(the|a|an)\s+", re.I)
+_LEADING_DET = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:

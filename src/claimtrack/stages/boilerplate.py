@@ -33,7 +33,7 @@ class LineVerdict:
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.I) for p in lexicons.entries("boilerplate.txt"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in lexicons.entries("boilerplate.txt"))
 
 
 def _first_class(line: str) -> tuple[str, str]:

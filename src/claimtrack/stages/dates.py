@@ -23,13 +23,13 @@ MONTHS = {m: i for i, names in enumerate([
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(1[89]|20)\d\d)"
 PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(st|nd|rd|th)?(,?\s+{_YEAR})?\b", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?{_MONTH}(,?\s+{_YEAR})?\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(st|nd|rd|th)?(,?\s+{_YEAR})?\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?{_MONTH}(,?\s+{_YEAR})?\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>(1[89]|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
-    re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE),
 ]
 _ISO = re.compile(r"\b(1[89]|20)\d\d-\d\d-\d\d\b")
-_RELATIVE = re.compile(r"\b(this|last|next|past|coming)\s+(week|month|year)\b", re.I)
+_RELATIVE = re.compile(r"\b(this|last|next|past|coming)\s+(week|month|year)\b", re.IGNORECASE)
 
 
 def resolve(expression: str, published: date | None, future: bool = False) -> tuple[str | None, str]:

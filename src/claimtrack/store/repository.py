@@ -259,7 +259,7 @@ class Store:
 
     def events(
         self,
-        type: str | None = None,  # noqa: A002 - the public filter name the CLI and API use
+        type: str | None = None,
         source: str | None = None,
         stance: str | None = None,
         date_from: date | None = None,
