@@ -57,7 +57,7 @@ def test_extract_plaintext_keeps_article_and_drops_calls_to_action() -> None:
         ("Troops withdrew from the town on Friday after a week of heavy fighting, officials said.", True),
         ("Remind me later.", False),
         ("Subscribers agree to the Privacy Policy", False),
-        ("• Home", False),
+        ("• Troops will leave the city by Friday, officials said.", True),
         ("By supporting us, you help keep our journalism independent and free for everyone.", False),
     ],
 )
@@ -65,6 +65,12 @@ def test_extract_line_classifier_cases(line: str, keep: bool) -> None:
     article = "The minister resigned on Monday after a long dispute over the budget with parliament."
     verdicts = classify_lines([article, line, article])
     assert verdicts[1].keep is keep
+
+
+def test_extract_menu_above_the_article_is_dropped() -> None:
+    article = "The minister resigned on Monday after a long dispute over the budget with parliament."
+    lines = ["• Home", "• World", "• Business", "Budget Row Topples Minister", article, article]
+    assert [v.keep for v in classify_lines(lines)] == [False, False, False, True, True, True]
 
 
 def test_extract_html_uses_trafilatura_metadata() -> None:
