@@ -28,6 +28,7 @@ COMPLEMENT_ONLY = {"add", "note", "post", "report", "ask", "call", "write", "des
                    "explain", "expect", "fear", "think", "believe", "charge", "maintain"}
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
+BELIEF_CUES = {"think", "believe", "suspect", "guess", "expect"}
 
 
 class AttributionStage:
@@ -80,6 +81,8 @@ class _Finder:
         subject = self._subject(cue)
         if subject is None:
             return
+        if cue.lemma_ in BELIEF_CUES and subject.lower_ in {"i", "you", "we"}:
+            return  # "I think" is a speaker's hedge inside a quote, not a new attribution
         content = self._content(cue)
         if content is None:
             return
@@ -185,8 +188,9 @@ class _Finder:
                     pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                     return pobj
                 return subject
-            if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
-                verb = verb.head
+            participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"}
+            if (verb.dep_ in {"conj", "xcomp"} or participle) and verb.head.i != verb.i:
+                verb = verb.head  # "X criticized Y, saying that ..." -> X
             else:
                 return None
         return None
