@@ -24,7 +24,9 @@ XCOMP_CUES = {"decline", "refuse", "appeal", "urge", "call", "ask", "demand", "p
               "pledge", "vow", "threaten", "deny"}
 OBJECT_CUES = {"deny", "reject", "dismiss", "refute", "confirm", "admit", "acknowledge",
                "announce", "claim", "allege", "predict", "reveal", "report"}
-COMPLEMENT_ONLY = {"add", "note", "post", "report", "ask", "call", "write", "describe", "agree",
+EVALUATIVE_CUES = {"call", "describe", "label", "dub", "brand", "criticize", "criticise", "praise",
+                   "condemn", "thank", "applaud", "slam", "endorse", "defend", "blame"}
+COMPLEMENT_ONLY = {"find", "show", "indicate", "conclude", "add", "note", "post", "report", "ask", "call", "write", "describe", "agree",
                    "explain", "expect", "fear", "think", "believe", "charge", "maintain"}
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
@@ -217,6 +219,13 @@ class _Finder:
             of = next((c for c in children if c.dep_ == "prep" and c.lower_ in {"of", "for"}), None)
             if obj is not None and of is not None:
                 return obj.left_edge.idx, self._extent(of)[1]
+        if lemma in EVALUATIVE_CUES:
+            obj = next((c for c in children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                extra = [c for c in children if c.dep_ == "oprd" or
+                         (c.dep_ == "prep" and c.lower_ in {"as", "for"} and c.i > obj.i)]
+                end = max([self._extent(obj)[1], *(self._extent(c)[1] for c in extra)])
+                return self._extent(obj)[0], end
         if lemma in OBJECT_CUES:
             obj = next((c for c in children if c.dep_ in {"dobj", "xcomp", "pcomp"}), None)
             if obj is not None and obj.pos_ in {"VERB", "NOUN", "PROPN"}:
