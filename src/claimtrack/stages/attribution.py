@@ -30,6 +30,7 @@ COMPLEMENT_ONLY = {"find", "show", "indicate", "conclude", "add", "note", "post"
                    "explain", "expect", "fear", "think", "believe", "charge", "maintain"}
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
+CONTINUATION_GAP = 60  # characters from the cue to a quote that continues the same claim
 BELIEF_CUES = {"think", "believe", "suspect", "guess", "expect"}
 
 
@@ -91,6 +92,8 @@ class _Finder:
         start, end, kind = self._snap(*content, cue)
         if end <= start or any(c.cue_span and c.cue_span.start == cue.idx for c in self.doc.claims):
             return
+        if kind == "direct" and end <= cue.idx:
+            end = self._continuation(cue, end)
         stance = stance_of(cue, cue.lemma_, self.parse, start, end)
         if is_no_comment(cue):
             stance = "no_comment"
@@ -246,6 +249,24 @@ class _Finder:
             if nxt is not None and self.doc.text[sent.end_char : nxt.start].strip() == "":
                 return nxt.start, nxt.end
         return None
+
+    def _continuation(self, cue: Any, end: int) -> int:
+        """'"A," X said. "B."': the quote right after the cue's clause continues the claim,
+        unless it has a cue of its own."""
+        paragraph = next((p for p in self.doc.paragraphs if p.start <= cue.idx < p.end), None)
+        following = next((q for q in self.quotes if q.start > cue.idx), None)
+        if paragraph is None or following is None or following.start >= paragraph.end:
+            return end
+        if following.start - (cue.idx + len(cue)) > CONTINUATION_GAP:
+            return end
+        span = self.parse.char_span(following.start, following.end, alignment_mode="expand")
+        if span is None:
+            return end
+        outside = [t for t in span[0].sent if not following.start <= t.idx < following.end
+                   and t.i > cue.i]
+        if any(t.lemma_ in self.cues and t.pos_ == "VERB" for t in outside):
+            return end
+        return following.end
 
     def _snap(self, start: int, end: int, cue: Any) -> tuple[int, int, str]:
         """Make the content the quotation it lies in (direct) or mark it mixed."""

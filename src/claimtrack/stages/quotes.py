@@ -16,6 +16,7 @@ MIN_QUOTE_CHARS = 2
 
 def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     """Spans of quoted passages, quote marks included, in text order."""
+    text = text.replace("\'\'", '"\x00')  # typewriter double quote '' (same length, offsets kept)
     quotes: list[Span] = []
     for para in paragraphs or [Span(0, len(text))]:
         open_at: int | None = None
@@ -26,8 +27,9 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
                 if ch in OPENERS or ch == STRAIGHT:
                     open_at, closer = i, OPENERS.get(ch, STRAIGHT)
             elif ch == closer or (closer == "”" and ch == STRAIGHT) or (closer == STRAIGHT and ch == "”"):
-                if i + 1 - open_at > MIN_QUOTE_CHARS:
-                    quotes.append(Span(open_at, i + 1))
+                close = i + 2 if text[i + 1 : i + 2] == "\x00" else i + 1
+                if close - open_at > MIN_QUOTE_CHARS:
+                    quotes.append(Span(open_at, close))
                 open_at = None
         if open_at is not None and para.end - open_at > MIN_QUOTE_CHARS:
             quotes.append(Span(open_at, para.end))
