@@ -349,7 +349,23 @@ def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
         assert second.count("claims") == 2
         with second.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0001"
+        assert version == "0002"
+
+
+def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) -> None:
+    from claimtrack.store.engine import migrate, open_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url)
+    migrate(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO documents (id, text, input_name, paragraphs, sentences, dropped, processed_at)"
+            " VALUES ('abcd1234', 'Old text.', 'old.txt', '[]', '[]', '[]', '2020-01-01 00:00:00')"))
+    engine.dispose()
+    with Store(url) as store:
+        old = store.get("abcd1234")
+        assert old is not None and old.text == "Old text." and old.status == "analysed"
 
 
 def test_store_default_url_from_environment(

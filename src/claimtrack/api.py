@@ -20,11 +20,13 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
     from claimtrack.stages.dates import DatesStage
     from claimtrack.stages.events import EventsStage
     from claimtrack.stages.extract import ExtractStage
+    from claimtrack.stages.language import LanguageStage
     from claimtrack.stages.locate import LocateStage
     from claimtrack.stages.nlp import make_nlp_stage
 
     stages: list[Stage] = [
         ExtractStage(max_chars=settings.nlp.max_chars),
+        LanguageStage(),
         make_nlp_stage(settings.nlp.model, settings.nlp.batch_size),
         ActorsStage(),
         AttributionStage(),

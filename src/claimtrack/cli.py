@@ -104,8 +104,9 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
                 else:
                     store.save(outcome.document)
                     doc = outcome.document
-                    click.echo(f"stored {doc.id[:12]} {outcome.name}: {len(doc.claims)} claims, "
-                               f"{len(doc.events)} events, {len(doc.places)} places", err=True)
+                    summary = (f"{len(doc.claims)} claims, {len(doc.events)} events, "
+                               f"{len(doc.places)} places" if doc.analysed else doc.status)
+                    click.echo(f"stored {doc.id[:12]} {outcome.name}: {summary}", err=True)
     click.echo(f"{ok} processed, {failed} failed", err=True)
     sys.exit(EXIT_OK if failed == 0 else EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED)
 

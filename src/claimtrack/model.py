@@ -183,6 +183,7 @@ class Document:
     title: str | None = None
     published: date | None = None
     language: str | None = None
+    status: str = "analysed"  # or "not analysed: language xx" (see stages/language.py)
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     dropped: list[DroppedSpan] = field(default_factory=list)
@@ -196,6 +197,11 @@ class Document:
     @property
     def name(self) -> str:
         return self.raw.name
+
+    @property
+    def analysed(self) -> bool:
+        """Whether the language-specific stages (English NLP onwards) ran on this document."""
+        return self.status == "analysed"
 
     def entity(self, entity_id: str | None) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)

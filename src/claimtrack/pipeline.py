@@ -63,6 +63,7 @@ class Pipeline:
         check_order(stages)
         self.stages = list(stages)
         self.batch_size = batch_size
+        self.language_specific = _language_specific(self.stages)
 
     @property
     def produces(self) -> frozenset[str]:
@@ -101,7 +102,8 @@ class Pipeline:
                 docs.append(outcome.document)  # type: ignore[arg-type]
         by_doc = {id(o.document): o for o in outcomes if o.document is not None}
         for stage in self.stages:
-            live = [d for d in docs if by_doc[id(d)].ok]
+            live = [d for d in docs if by_doc[id(d)].ok
+                    and (d.analysed or stage.name not in self.language_specific)]
             if not live:
                 break
             try:
@@ -119,6 +121,18 @@ class Pipeline:
             if outcome.document is not None:
                 outcome.document.parse = None
         return outcomes
+
+
+def _language_specific(stages: Sequence[Stage]) -> set[str]:
+    """Names of stages that only make sense on an analysed language: those marked
+    ``language_specific`` and every stage that needs what one of them produces."""
+    names: set[str] = set()
+    fields: set[str] = set()
+    for stage in stages:
+        if getattr(stage, "language_specific", False) or stage.requires & fields:
+            names.add(stage.name)
+            fields |= stage.produces
+    return names
 
 
 def _fail(outcome: Outcome, message: str) -> None:

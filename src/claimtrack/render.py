@@ -31,7 +31,10 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
         meta.append(doc.url)
     out.print(Text(" | ".join(meta), style="dim"))
     out.print(Text(f"{len(doc.text.split())} words, {len(doc.paragraphs)} paragraphs, "
-                   f"{len(doc.dropped)} boilerplate blocks dropped", style="dim"))
+                   f"{len(doc.dropped)} boilerplate blocks dropped, language {doc.language or '?'}",
+                   style="dim"))
+    if not doc.analysed:
+        out.print(Text(doc.status, style="bold yellow"))
 
     claims = Table(title="Claims", show_lines=False, expand=True)
     for name, ratio in (("id", 0), ("source", 2), ("cue", 1), ("stance", 1), ("kind", 1), ("content", 6)):

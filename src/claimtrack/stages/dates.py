@@ -100,7 +100,7 @@ class DatesStage:
     """Find time expressions and resolve them against Document.published."""
 
     name = "dates"
-    requires = frozenset({"parse", "metadata"})
+    requires = frozenset({"parse", "metadata"})  # parse: dates come from its DATE entities
     produces = frozenset({"timerefs"})
 
     def run(self, docs: list[Document]) -> list[Document]:

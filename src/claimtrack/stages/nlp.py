@@ -57,7 +57,8 @@ class NlpStage:
     """Parse every document's clean text; fill Document.sentences."""
 
     name = "nlp"
-    requires = frozenset({"text"})
+    language_specific = True  # English model: documents in other languages skip it
+    requires = frozenset({"text", "language"})
     produces = frozenset({"parse", "sentences", "entities_ner"})
 
     def __init__(self, nlp: Any, batch_size: int = 64) -> None:

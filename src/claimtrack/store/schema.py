@@ -62,6 +62,7 @@ documents = Table(
     Column("sentences", JSON, nullable=False),  # [[start, end], ...]
     Column("dropped", JSON, nullable=False),  # [{raw_start, raw_end, text, reason}, ...]
     Column("processed_at", DateTime, nullable=False),  # naive UTC
+    Column("status", Text, nullable=False, server_default="analysed"),  # added in 0002
     Index(None, "published"),
     Index(None, "processed_at"),
 )
