@@ -19,6 +19,7 @@ GOOD_MIN_WORDS = 10
 NEAR_GOOD_MIN_WORDS = 4
 # Kept runs separated by REGION_GAP dropped lines, with under REGION_SHARE of the words of the
 # heaviest run, are teasers or comments, not the article (chosen on plaintext-aeb: 0.847 -> 0.861).
+LEXICON_MAX_WORDS = 30  # longer lines matching a boilerplate phrase are judged by context
 REGION_GAP = 3
 REGION_SHARE = 0.25
 HEADLINE_MIN_WORDS = 4
@@ -46,10 +47,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 def _first_class(line: str) -> tuple[str, str]:
     """Classify one line alone: ('bad', reason), ('good', 'article') or ('short', ...)."""
     stripped = line.strip()
+    words = stripped.split()
     for pattern in _patterns():
         if pattern.search(stripped):
+            if len(words) > LEXICON_MAX_WORDS:  # a long paragraph that mentions subscribing
+                return "near", f"long line with boilerplate phrase /{pattern.pattern}/"
             return "bad", f"boilerplate phrase /{pattern.pattern}/"
-    words = stripped.split()
     unquoted = _QUOTED.sub(" ", stripped)
     address = sum(w.lower() in ADDRESS_WORDS for w in _WORD.findall(unquoted))
     sentence_like = bool(_TERMINAL.search(stripped))
