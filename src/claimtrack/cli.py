@@ -227,7 +227,7 @@ def places(name: str | None, country: str | None, doc_id: str | None, date_from:
 @click.option("--split", type=click.Choice(["train", "dev"]), help="Data split (attribution).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the report as JSON here.")
 def evaluate(task: str, data_dir: str | None, split: str | None, json_path: str | None) -> None:
-    """Score a stage on a gold set: extract-plaintext, attribution."""
+    """Score a stage on a gold set: extract-html, extract-plaintext, attribution."""
     from claimtrack.evaluation.base import available_tasks, run_task
 
     if task not in available_tasks():

@@ -27,6 +27,7 @@ DATA_ENV = "CLAIMTRACK_DATA"
 #: Modules that register the built-in tasks when imported.
 BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "claimtrack.evaluation.extract_plaintext",
+    "claimtrack.evaluation.extract_html",
     "claimtrack.evaluation.attribution",
 )
 

@@ -1,7 +1,8 @@
-"""Readers: files, directories, globs, JSONL and stdin -> RawDocument (or a failed Outcome).
+"""Readers: files, directories, globs, WARC, RSS/Atom, CSV/TSV, JSONL and stdin -> RawDocument.
 
 Readers never raise for a bad input: they yield an ``Outcome`` naming the input and the
-reason, so a batch reports it and goes on.
+reason, so a batch reports it and goes on. Multi-document inputs (WARC, feeds, CSV, JSONL)
+are streamed and fail record by record.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import glob
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -17,26 +19,40 @@ from typing import IO, Any
 from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
+from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date
+from claimtrack.readers.csv_reader import CSV_DELIMITERS, check_columns, read_csv
 from claimtrack.readers.decode import check_size, decode, sniff_format
+from claimtrack.readers.feed import (
+    FEED_FILE_MAX_BYTES,
+    FEED_SUFFIXES,
+    looks_like_feed,
+    parse_feed,
+    read_feed,
+)
+from claimtrack.readers.warc import is_warc_path, looks_like_warc, read_warc
 
-__all__ = ["parse_date", "raw_from_string", "read_inputs", "read_jsonl_lines"]
+__all__ = [
+    "ReadItem", "ReadStats", "parse_date", "raw_from_string", "read_inputs", "read_jsonl_lines",
+]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-ReadItem = RawDocument | Outcome
+#: What a directory is searched for (.warc.gz is matched by name, see ``is_warc_path``).
+DIRECTORY_SUFFIXES = (
+    HTML_SUFFIXES | JSONL_SUFFIXES | TEXT_SUFFIXES | FEED_SUFFIXES | set(CSV_DELIMITERS) | {".warc"}
+)
 
 
-def parse_date(value: Any, name: str = "input") -> date | None:
-    """Accept an ISO date or datetime string (or None); anything else is an InputError."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise InputError(name, f"published date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+@dataclass(frozen=True)
+class _Options:
+    """What every path reader needs, passed as one value rather than six arguments."""
+
+    max_bytes: int
+    published: date | None
+    url: str | None
+    columns: Mapping[str, str] | None
+    stats: ReadStats
 
 
 def raw_from_string(
@@ -52,19 +68,39 @@ def raw_from_string(
 
 def read_inputs(
     inputs: Iterable[str], max_bytes: int = 10_000_000, published: date | None = None,
-    url: str | None = None, stdin: IO[bytes] | None = None,
+    url: str | None = None, stdin: IO[bytes] | None = None, *,
+    columns: Mapping[str, str] | None = None, stats: ReadStats | None = None,
 ) -> Iterator[ReadItem]:
-    """Expand paths, directories and globs ("-" is stdin) and read each input in order."""
+    """Expand paths, directories and globs ("-" is stdin) and read each input in order.
+
+    Files are read by suffix: .warc/.warc.gz, .rss/.atom (and .xml that parses as a feed),
+    .csv/.tsv, .jsonl/.ndjson, .html/.htm, and anything else as text or HTML, sniffed (an
+    unlabelled WARC or feed is recognised by its first bytes). ``max_bytes`` limits each
+    document (each WARC record, feed entry, CSV row or JSON line), not a whole WARC file.
+    ``published`` and ``url`` apply to single-document inputs only. ``columns`` maps our
+    fields (text, html, url, title, outlet, published) to CSV/TSV column names; ``stats``
+    counts records skipped on purpose (images, redirects, robots.txt in a WARC).
+    """
+    check_columns(columns)
+    stats = stats if stats is not None else ReadStats()
+    options = _Options(max_bytes, published, url, columns, stats)
+    return _read_all(inputs, options, stdin)
+
+
+def _read_all(
+    inputs: Iterable[str], options: _Options, stdin: IO[bytes] | None,
+) -> Iterator[ReadItem]:
     for spec in inputs:
         if spec == "-":
             stream = stdin or sys.stdin.buffer
-            yield from _read_bytes("<stdin>", stream.read(max_bytes + 1), max_bytes, published, url)
+            data = stream.read(options.max_bytes + 1)
+            yield from _read_bytes("<stdin>", data, options)
             continue
         paths = _expand(spec)
         if not paths:
             yield Outcome(spec, error=f"{spec}: no such file, directory or matching glob")
         for path in paths:
-            yield from _read_path(path, max_bytes, published, url)
+            yield from _read_path(path, options)
 
 
 def _expand(spec: str) -> list[Path]:
@@ -72,8 +108,8 @@ def _expand(spec: str) -> list[Path]:
     if path.is_dir():
         return sorted(
             p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | JSONL_SUFFIXES | TEXT_SUFFIXES
-            and not p.name.startswith(".")
+            if p.is_file() and not p.name.startswith(".")
+            and (p.suffix.lower() in DIRECTORY_SUFFIXES or is_warc_path(p))
         )
     if path.exists():
         return [path]
@@ -82,14 +118,25 @@ def _expand(spec: str) -> list[Path]:
     return []
 
 
-def _read_path(path: Path, max_bytes: int, published: date | None, url: str | None) -> Iterator[ReadItem]:
-    name = str(path)
+def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
+    """Dispatch one file by its suffix, or by its first bytes when the suffix says nothing."""
+    name, suffix = str(path), path.suffix.lower()
+    unlabelled = suffix not in HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | set(CSV_DELIMITERS)
+    if is_warc_path(path) or (unlabelled and _starts_like_warc(path)):
+        yield from read_warc(path, options.max_bytes, options.stats)
+        return
+    if suffix in CSV_DELIMITERS:
+        yield from read_csv(path, options.max_bytes, options.columns)
+        return
+    limit = options.max_bytes
+    if suffix in FEED_SUFFIXES:
+        limit = max(limit, FEED_FILE_MAX_BYTES)
     try:
-        if path.suffix.lower() in JSONL_SUFFIXES:
+        if suffix in JSONL_SUFFIXES:
             with path.open("rb") as handle:
-                yield from read_jsonl_lines(name, handle, max_bytes)
+                yield from read_jsonl_lines(name, handle, options.max_bytes)
             return
-        check_size(name, path.stat().st_size, max_bytes)
+        check_size(name, path.stat().st_size, limit)
         data = path.read_bytes()
     except InputError as exc:
         yield Outcome(name, error=str(exc))
@@ -97,22 +144,40 @@ def _read_path(path: Path, max_bytes: int, published: date | None, url: str | No
     except OSError as exc:
         yield Outcome(name, error=f"{name}: cannot read: {exc.strerror or exc}")
         return
-    fmt = "html" if path.suffix.lower() in HTML_SUFFIXES else None
-    yield from _read_bytes(name, data, max_bytes, published, url, fmt)
+    if suffix in FEED_SUFFIXES or (unlabelled and looks_like_feed(data)):
+        parsed = parse_feed(data)
+        if parsed is not None:
+            yield from read_feed(name, parsed, options.max_bytes)
+            return
+        if suffix in {".rss", ".atom"}:
+            yield Outcome(name, error=f"{name}: not an RSS or Atom feed")
+            return
+    fmt: Format | None = "html" if suffix in HTML_SUFFIXES else None
+    yield from _read_bytes(name, data, options, fmt)
+
+
+def _starts_like_warc(path: Path) -> bool:
+    """Sniff a WARC by its first bytes, before its size could reject it as a text file."""
+    try:
+        with path.open("rb") as handle:
+            return looks_like_warc(handle.read(8))
+    except OSError:
+        return False  # reading it properly will report why
 
 
 def _read_bytes(
-    name: str, data: bytes, max_bytes: int, published: date | None, url: str | None,
-    fmt: str | None = None,
+    name: str, data: bytes, options: _Options, fmt: Format | None = None,
 ) -> Iterator[ReadItem]:
     try:
-        check_size(name, len(data), max_bytes)
+        check_size(name, len(data), options.max_bytes)
         fmt = fmt or sniff_format(data)
         text = decode(name, data, fmt)
     except InputError as exc:
         yield Outcome(name, error=str(exc))
         return
-    yield RawDocument(name=name, content=text, format=fmt, url=url, published=published)
+    yield RawDocument(
+        name=name, content=text, format=fmt, url=options.url, published=options.published,
+    )
 
 
 def read_jsonl_lines(name: str, handle: IO[bytes], max_bytes: int) -> Iterator[ReadItem]:
@@ -135,7 +200,8 @@ def read_jsonl_lines(name: str, handle: IO[bytes], max_bytes: int) -> Iterator[R
 
 def _record_to_raw(where: str, record: dict[str, Any]) -> RawDocument:
     html, text = record.get("html"), record.get("text")
-    content, fmt = (html, "html") if isinstance(html, str) and html.strip() else (text, "text")
+    fmt: Format = "html" if isinstance(html, str) and html.strip() else "text"
+    content = html if fmt == "html" else text
     if not isinstance(content, str) or not content.strip():
         raise InputError(where, "JSON line has no non-empty 'text' or 'html' field")
     def opt(key: str) -> str | None:

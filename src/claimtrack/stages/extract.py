@@ -1,6 +1,7 @@
 """extract: RawDocument -> clean article text, paragraphs, metadata and dropped boilerplate.
 
-HTML goes through trafilatura (main text plus title, date and site name). Plain text is split
+HTML goes through the extractor chain in ``html_extract`` (trafilatura and readability-lxml
+voting on paragraphs; trafilatura's metadata: title, date, site name, author). Plain text is split
 into blocks (blank-line separated paragraphs, or lines when there are no blank lines) and the
 line classifier in ``boilerplate`` keeps the article; every dropped block is recorded with its
 raw offsets and the reason. Format "clean" is text the caller vouches for: used verbatim, so
@@ -91,16 +92,14 @@ def _from_plaintext(raw: str) -> tuple[list[str], list[DroppedSpan]]:
 
 
 def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[str, str | None]]:
-    import trafilatura
+    from claimtrack.stages.html_extract import extract_main_text
 
-    result = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    if result is None or len((result.text or "").split()) < MIN_ARTICLE_WORDS:
+    result = extract_main_text(html, url)
+    paragraphs = list(result.paragraphs)
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise InputError(name, "no article text found in the HTML page")
-    paragraphs = [" ".join(p.split()) for p in result.text.split("\n") if p.strip()]
     meta = {"title": result.title, "date": result.date, "sitename": result.sitename,
-            "url": result.url}
+            "author": result.author, "url": result.url}
     return paragraphs, meta
 
 

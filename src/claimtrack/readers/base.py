@@ -1,0 +1,66 @@
+"""What every reader shares: the item type it yields, skip counters, and date parsing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+from claimtrack.errors import InputError
+from claimtrack.model import RawDocument
+from claimtrack.pipeline import Outcome
+
+ReadItem = RawDocument | Outcome
+Format = Literal["text", "html"]
+
+
+@dataclass
+class ReadStats:
+    """Records a reader skipped on purpose (images, redirects, robots.txt), so a run can say so.
+
+    Skipped records are not errors: a crawl is mostly things that are not articles. Pass one
+    to ``read_inputs(..., stats=...)`` and read ``skipped`` afterwards.
+    """
+
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+
+    @property
+    def total_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+
+def parse_date(value: Any, name: str = "input") -> date | None:
+    """Accept an ISO date or datetime string (or None); anything else is an InputError."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        reason = f"published date {value!r} is not an ISO date (YYYY-MM-DD)"
+        raise InputError(name, reason) from None
+
+
+def local_date(value: str | None) -> date | None:
+    """The calendar date of an ISO 8601 or RFC 822 timestamp in its own time zone, or None.
+
+    Feeds carry the outlet's local offset ("2024-04-03T01:00:00+05:00"); converting to UTC
+    first would move that article to April 2, and relative dates would resolve a day off.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
