@@ -257,6 +257,7 @@ def test_attribution_scores_content_end_to_end_and_kinds() -> None:
 
 
 def test_registry_report_and_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    base._load_builtin_tasks()  # register the built-in tasks in the real registry first
     monkeypatch.setattr(base, "_REGISTRY", dict(base._REGISTRY))
 
     @register_task("dummy")
