@@ -83,3 +83,20 @@ def test_cli_bad_inputs_fail_alone_with_one_line_each(tmp_path: Path, db: str, p
 def test_cli_show_unknown_document(db: str) -> None:
     code, _, err = run("show", "ffffffff", "--db", db)
     assert code == EXIT_ALL_FAILED and "no stored document matches 'ffffffff'" in err
+
+
+def test_cli_process_csv_with_column_mapping(tmp_path: Path, db: str, pipeline: object) -> None:
+    article = EXAMPLE.read_text(encoding="utf-8").replace('"', "'")
+    (tmp_path / "feed.csv").write_text(
+        'headline,body,link,day\n"Border post shelled","' + article + '",https://example.org/x,2024-03-05\n'
+        '"Empty row",,https://example.org/y,2024-03-06\n', encoding="utf-8")
+    code, _, err = run("process", str(tmp_path / "feed.csv"), "--db", db,
+                       "--columns", "title=headline,text=body,url=link,published=day")
+    assert code == EXIT_SOME_FAILED, err
+    assert "1 processed, 1 failed" in err and "feed.csv:3" in err
+    _, out, _ = run("show", "--json", "--db", db)
+    shown = json.loads(out)
+    assert shown["title"] == "Border post shelled" and shown["url"] == "https://example.org/x"
+    assert shown["published"] == "2024-03-05"
+    code, _, err = run("process", str(tmp_path / "feed.csv"), "--db", db, "--columns", "bogus")
+    assert code == 2 and "field=column" in err

@@ -68,13 +68,15 @@ def main() -> None:
 @click.option("--outlet", help="Outlet name, e.g. 'The Moscow Times' (default: from the page or URL).")
 @click.option("--jsonl", "to_jsonl", is_flag=True, help="Write documents as JSON lines to stdout instead of storing.")
 @click.option("--model", default=None, help="spaCy model name or path.")
-@click.option("--max-bytes", type=int, default=None, help="Reject inputs larger than this.")
+@click.option("--max-bytes", type=int, default=None, help="Reject documents larger than this.")
+@click.option("--columns", help="CSV/TSV column mapping, e.g. 'text=body,url=link,published=date'.")
 @db_option
 def process(inputs: tuple[str, ...], published: date | None, url: str | None, outlet: str | None,
-            to_jsonl: bool, model: str | None, max_bytes: int | None, db_url: str | None) -> None:
+            to_jsonl: bool, model: str | None, max_bytes: int | None, columns: str | None,
+            db_url: str | None) -> None:
     """Process INPUTS (files, directories, globs, .jsonl, or - for stdin) into the store."""
     from claimtrack.api import build_pipeline
-    from claimtrack.readers import read_inputs
+    from claimtrack.readers import ReadStats, read_inputs
     from claimtrack.settings import Settings
 
     settings = Settings()
@@ -85,13 +87,16 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
     with _errors_exit():
         pipeline = build_pipeline(settings)
         store = None if to_jsonl else _store(db_url)
-        items = list(read_inputs(inputs, settings.reader.max_bytes, published, url))
+        stats = ReadStats()
+        try:
+            items = read_inputs(inputs, settings.reader.max_bytes, published, url,
+                                columns=_column_mapping(columns), stats=stats)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--columns") from None
         if outlet:
-            for item in items:
-                if hasattr(item, "outlet") and not item.outlet:
-                    item.outlet = outlet
+            items = (_with_outlet(item, outlet) for item in items)
         ok = failed = 0
-        with _progress(len(items)) as advance:
+        with _progress(_countable(inputs)) as advance:
             for outcome in pipeline.run(items):
                 advance()
                 if outcome.document is None:
@@ -107,14 +112,47 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
                     summary = (f"{len(doc.claims)} claims, {len(doc.events)} events, "
                                f"{len(doc.places)} places" if doc.analysed else doc.status)
                     click.echo(f"stored {doc.id[:12]} {outcome.name}: {summary}", err=True)
-    click.echo(f"{ok} processed, {failed} failed", err=True)
+    skipped = f", {stats.total_skipped} records skipped ({_skipped(stats)})" if stats.total_skipped else ""
+    click.echo(f"{ok} processed, {failed} failed{skipped}", err=True)
     sys.exit(EXIT_OK if failed == 0 else EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED)
 
 
+def _column_mapping(spec: str | None) -> dict[str, str] | None:
+    """'text=body,url=link' -> {"text": "body", "url": "link"}."""
+    if not spec:
+        return None
+    pairs = [part.split("=", 1) for part in spec.split(",") if part.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise click.BadParameter(f"{spec!r}: expected field=column pairs separated by commas",
+                                 param_hint="--columns")
+    return {field.strip(): column.strip() for field, column in pairs}
+
+
+def _with_outlet(item: Any, outlet: str) -> Any:
+    if hasattr(item, "outlet") and not item.outlet:
+        item.outlet = outlet
+    return item
+
+
+def _countable(inputs: tuple[str, ...]) -> int | None:
+    """How many documents a run has, when that is known without reading the inputs: one per
+    plain file; unknown (None) for directories, globs, stdin and multi-document files."""
+    from pathlib import Path
+
+    multi = (".jsonl", ".ndjson", ".warc", ".gz", ".rss", ".atom", ".xml", ".csv", ".tsv")
+    if any(i == "-" or not Path(i).is_file() or i.lower().endswith(multi) for i in inputs):
+        return None
+    return len(inputs)
+
+
+def _skipped(stats: Any) -> str:
+    return ", ".join(f"{reason}: {n}" for reason, n in stats.skipped.most_common(5))
+
+
 @contextmanager
-def _progress(total: int) -> Iterator[Any]:
-    """A progress bar on stderr for multi-document runs in a terminal."""
-    if total < 2 or not sys.stderr.isatty():
+def _progress(total: int | None) -> Iterator[Any]:
+    """A progress bar on stderr for multi-document runs in a terminal (total may be unknown)."""
+    if total == 1 or not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.progress import Progress
