@@ -76,12 +76,25 @@ def test_extract_menu_above_the_article_is_dropped() -> None:
 def test_extract_html_uses_trafilatura_metadata() -> None:
     body = "<p>" + "Negotiators met in the capital on Wednesday to discuss a ceasefire plan. " * 6 + "</p>"
     html = (f"<html><head><title>Talks resume</title><meta property='og:site_name' content='Example News'>"
+            f"<meta name='author' content='Ada Moreno; Ben Okafor'>"
             f"</head><body><nav>Home | World</nav><article>{body}</article></body></html>")
     doc = _extract(html, "html")
     assert "Negotiators met" in doc.text and "Home | World" not in doc.text
     assert doc.title == "Talks resume" and doc.outlet == "Example News"
+    assert doc.authors == ["Ada Moreno", "Ben Okafor"]
 
 
 def test_extract_html_without_article_is_an_input_error() -> None:
     with pytest.raises(InputError, match="page: no article text found"):
         _extract("<html><head><title>x</title></head><body><nav>Home</nav></body></html>", "html")
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("By Ada Moreno and Ben Okafor", ["Ada Moreno", "Ben Okafor"]),
+    ("Ada Moreno; Ben Okafor", ["Ada Moreno", "Ben Okafor"]),
+    (None, []),
+])
+def test_extract_split_authors(byline: str | None, authors: list[str]) -> None:
+    from claimtrack.stages.extract import split_authors
+
+    assert split_authors(byline) == authors

@@ -263,15 +263,23 @@ def places(name: str | None, country: str | None, doc_id: str | None, date_from:
 @click.argument("task")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev"]), help="Data split (attribution).")
+@click.option("--compare", is_flag=True,
+              help="Extraction tasks: also run trafilatura, readability-lxml and simple baselines "
+                   "on the same pages in the same run, side by side.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the report as JSON here.")
-def evaluate(task: str, data_dir: str | None, split: str | None, json_path: str | None) -> None:
+def evaluate(task: str, data_dir: str | None, split: str | None, compare: bool,
+             json_path: str | None) -> None:
     """Score a stage on a gold set: extract-html, extract-plaintext, attribution."""
     from claimtrack.evaluation.base import available_tasks, run_task
 
     if task not in available_tasks():
         raise click.BadParameter(f"unknown task {task!r}; available: {', '.join(available_tasks())}",
                                  param_hint="TASK")
-    options = {"split": split} if split else {}
+    options: dict[str, Any] = {"split": split} if split else {}
+    if task.startswith("extract-"):
+        options["baselines"] = compare
+    elif compare:
+        raise click.BadParameter(f"--compare applies to the extraction tasks, not {task!r}")
     with _errors_exit():
         report = run_task(task, data_dir, **options)
     click.echo(report.format_table())

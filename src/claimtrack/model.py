@@ -181,6 +181,7 @@ class Document:
     url: str | None = None
     outlet: str | None = None
     title: str | None = None
+    authors: list[str] = field(default_factory=list)
     published: date | None = None
     language: str | None = None
     status: str = "analysed"  # or "not analysed: language xx" (see stages/language.py)

@@ -27,6 +27,8 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
     out = console or _console()
     out.print(Text(doc.title or "(untitled)", style="bold"))
     meta = [f"id {doc.id}", f"published {doc.published or 'unknown'}", f"outlet {doc.outlet or 'unknown'}"]
+    if doc.authors:
+        meta.append("by " + ", ".join(doc.authors))
     if doc.url:
         meta.append(doc.url)
     out.print(Text(" | ".join(meta), style="dim"))

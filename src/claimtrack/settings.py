@@ -26,7 +26,8 @@ def default_database_url() -> str:
 @dataclass
 class ReaderConfig:
     max_bytes: int = field(
-        default=10_000_000, metadata={"help": "Inputs larger than this are rejected (bytes)."}
+        default=32_000_000,
+        metadata={"help": "Documents larger than this are rejected (bytes; a 20 MB page passes)."},
     )
 
 

@@ -67,7 +67,7 @@ def raw_from_string(
 
 
 def read_inputs(
-    inputs: Iterable[str], max_bytes: int = 10_000_000, published: date | None = None,
+    inputs: Iterable[str], max_bytes: int = 32_000_000, published: date | None = None,
     url: str | None = None, stdin: IO[bytes] | None = None, *,
     columns: Mapping[str, str] | None = None, stats: ReadStats | None = None,
 ) -> Iterator[ReadItem]:

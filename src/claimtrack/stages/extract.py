@@ -73,6 +73,7 @@ class ExtractStage:
         doc.paragraphs = _paragraph_spans(text, "\n\n" if raw.format != "clean" else "\n")
         doc.dropped = dropped
         doc.title = raw.title or meta.get("title")
+        doc.authors = split_authors(meta.get("author"))
         doc.url = raw.url or meta.get("url")
         doc.published = raw.published or _iso_date(meta.get("date"))
         doc.outlet = raw.outlet or meta.get("sitename") or _host(doc.url)
@@ -101,6 +102,14 @@ def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[s
     meta = {"title": result.title, "date": result.date, "sitename": result.sitename,
             "author": result.author, "url": result.url}
     return paragraphs, meta
+
+
+def split_authors(value: str | None) -> list[str]:
+    """trafilatura gives 'A; B' or 'A and B'; a byline prefix 'By ' is dropped."""
+    if not value:
+        return []
+    names = re.split(r"\s*;\s*|\s*,\s*|\s+and\s+|\s*&\s*", value.strip())
+    return [re.sub(r"^by\s+", "", n, flags=re.I).strip() for n in names if n.strip()]
 
 
 def _paragraph_spans(text: str, separator: str) -> list[Span]:

@@ -63,6 +63,7 @@ documents = Table(
     Column("dropped", JSON, nullable=False),  # [{raw_start, raw_end, text, reason}, ...]
     Column("processed_at", DateTime, nullable=False),  # naive UTC
     Column("status", Text, nullable=False, server_default="analysed"),  # added in 0002
+    Column("authors", JSON),  # added in 0003
     Index(None, "published"),
     Index(None, "processed_at"),
 )
