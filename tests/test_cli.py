@@ -100,3 +100,41 @@ def test_cli_process_csv_with_column_mapping(tmp_path: Path, db: str, pipeline: 
     assert shown["published"] == "2024-03-05"
     code, _, err = run("process", str(tmp_path / "feed.csv"), "--db", db, "--columns", "bogus")
     assert code == 2 and "field=column" in err
+
+
+def test_cli_mixed_batch_processes_what_it_can_and_reports_the_rest(
+    tmp_path: Path, db: str, pipeline: object
+) -> None:
+    """Issue 4's batch: a WARC.gz cut inside its last record, an undeclared cp1251 page, a
+    20 MB HTML page and a feed with an entry that has no content, in one run."""
+    from tests.test_readers_formats import RSS, RUSSIAN, crawl_records, write_warc
+
+    warc = write_warc(tmp_path / "crawl.warc.gz", crawl_records())
+    warc.write_bytes(warc.read_bytes()[:-30])
+    (tmp_path / "russian.html").write_bytes(
+        f"<html><body><p>{RUSSIAN}</p><p>Мост будет открыт для всех машин.</p></body></html>"
+        .encode("cp1251"))
+    paragraph = "<p>The council said on Monday that the bridge over the river would reopen.</p>"
+    filler = "<script>var pad = '" + "x" * 1000 + "';</script>\n"
+    (tmp_path / "big.html").write_text(
+        f"<html><body>{filler * 20_000}<article>{paragraph * 20}</article></body></html>")
+    (tmp_path / "news.rss").write_text(RSS, encoding="utf-8")
+
+    code, _, err = run("process", str(warc), str(tmp_path / "russian.html"),
+                       str(tmp_path / "big.html"), str(tmp_path / "news.rss"), "--db", db)
+    assert code == EXIT_SOME_FAILED
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert any("crawl.warc.gz" in e and "offset" in e for e in errors), errors
+    assert any("news.rss#3" in e and "no content" in e for e in errors), errors
+    from claimtrack.store.repository import Store
+
+    store = Store(db)
+    documents = store.documents(limit=None)
+    languages = sorted(d["language"] for d in documents)
+    assert languages.count("ru") == 2 and languages.count("en") == 5  # 2 WARC, 2 feed, 1 big page
+    for summary in documents:  # every stored article is whole: it loads with all its records
+        doc = store.get(summary["id"])
+        assert doc is not None and doc.text and (doc.claims or not doc.analysed)
+    russian = next(store.get(d["id"]) for d in documents if d["language"] == "ru")
+    assert russian is not None and "городской совет" in russian.text
+    assert russian.status == "not analysed: language ru"

@@ -98,3 +98,9 @@ def test_extract_split_authors(byline: str | None, authors: list[str]) -> None:
     from claimtrack.stages.extract import split_authors
 
     assert split_authors(byline) == authors
+
+
+def test_extract_feed_entry_fragment_is_taken_whole() -> None:
+    doc = _extract("<p>The council said the bridge would reopen in April.</p><ul><li>Cost: 2 million</li>"
+                   "</ul><script>track()</script>", "html")
+    assert doc.text == "The council said the bridge would reopen in April.\n\nCost: 2 million"

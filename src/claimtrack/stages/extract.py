@@ -20,6 +20,8 @@ from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines
 
 __all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
 
+_PAGE_MARKUP = re.compile(r"<(html|body|head|!doctype)\b", re.I)
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
 MIN_ARTICLE_WORDS = 8  # fewer words than this from an HTML page is a menu, not an article
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
@@ -93,6 +95,8 @@ def _from_plaintext(raw: str) -> tuple[list[str], list[DroppedSpan]]:
 
 
 def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[str, str | None]]:
+    if not _PAGE_MARKUP.search(html[:4096]):
+        return _from_fragment(name, html), {}
     from claimtrack.stages.html_extract import extract_main_text
 
     result = extract_main_text(html, url)
@@ -102,6 +106,30 @@ def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[s
     meta = {"title": result.title, "date": result.date, "sitename": result.sitename,
             "author": result.author, "url": result.url}
     return paragraphs, meta
+
+
+def _from_fragment(name: str, html: str) -> list[str]:
+    """A feed entry's HTML is the article body itself, not a page to find an article in:
+    every block becomes a paragraph, scripts and styles are dropped."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(name, f"unparsable HTML fragment: {exc}") from None
+    etree.strip_elements(root, "script", "style", "noscript", with_tail=False)
+    for block in root.iter(*_BLOCK_TAGS):
+        block.tail = "\n" + (block.tail or "")
+        if block.text:
+            block.text = "\n" + block.text
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    text = root.text_content()
+    paragraphs = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        raise InputError(name, "no article text found in the HTML fragment")
+    return paragraphs
 
 
 def split_authors(value: str | None) -> list[str]:
