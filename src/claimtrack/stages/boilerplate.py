@@ -17,11 +17,12 @@ from claimtrack import lexicons
 
 GOOD_MIN_WORDS = 10
 NEAR_GOOD_MIN_WORDS = 4
-# Kept runs separated by REGION_GAP dropped lines, with under REGION_SHARE of the words of the
-# heaviest run, are teasers or comments, not the article (chosen on plaintext-aeb: 0.847 -> 0.861).
 LEXICON_MAX_WORDS = 30  # longer lines matching a boilerplate phrase are judged by context
+# Kept runs separated by REGION_GAP dropped lines that weigh under REGION_SHARE of the heaviest
+# run (prose words times prose share) are teasers or comments, not the article (both chosen on
+# plaintext-aeb: 0.847 -> 0.873).
 REGION_GAP = 3
-REGION_SHARE = 0.25
+REGION_SHARE = 0.5
 HEADLINE_MIN_WORDS = 4
 ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[.!?…]["'”’]""")
@@ -140,7 +141,7 @@ def _is_headline(
 
 def _main_regions(lines: list[str], verdicts: list[LineVerdict], gap: int, share: float) -> list[LineVerdict]:
     """Drop kept runs far from the article: runs separated by ``gap`` or more dropped lines
-    are weighed by their words, and runs under ``share`` of the heaviest one go."""
+    are weighed by ``_run_weight``, and runs under ``share`` of the heaviest one go."""
     runs: list[list[int]] = []
     dropped_since = gap
     for i, (line, verdict) in enumerate(zip(lines, verdicts, strict=True)):
@@ -155,7 +156,7 @@ def _main_regions(lines: list[str], verdicts: list[LineVerdict], gap: int, share
             dropped_since += 1
     if len(runs) < 2:
         return verdicts
-    weights = [sum(len(lines[i].split()) for i in run) for run in runs]
+    weights = [_run_weight(lines, run) for run in runs]
     heaviest = max(weights)
     out = list(verdicts)
     for run, weight in zip(runs, weights, strict=True):
@@ -163,6 +164,14 @@ def _main_regions(lines: list[str], verdicts: list[LineVerdict], gap: int, share
             for i in run:
                 out[i] = LineVerdict(False, "outside the main article region")
     return out
+
+
+def _run_weight(lines: list[str], run: list[int]) -> float:
+    """Words of a run's prose lines, times the share of its lines that are prose: an article
+    is mostly paragraphs, a comment thread or teaser list interleaves names, dates, links."""
+    prose = [i for i in run
+             if len(lines[i].split()) >= GOOD_MIN_WORDS and _TERMINAL.search(lines[i].strip())]
+    return sum(len(lines[i].split()) for i in prose) * len(prose) / len(run)
 
 
 def clean_plaintext_lines(lines: list[str]) -> list[bool]:
