@@ -26,6 +26,7 @@ REGION_SHARE = 0.5
 HEADLINE_MIN_WORDS = 4
 ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[.!?…]["'”’]""")
+_TEASER_END = re.compile(r"(\[(…|\.\.\.)\]|\w\s*(…|\.\.\.)|\bread more\W*)\s*$", re.I)
 _QUOTED = re.compile(r"""["“][^"“”]*["”]""")
 _MENU_MARK = re.compile(r"^\s*([•·|»›>–-]|\d+\.)\s")
 _WORD = re.compile(r"[A-Za-z']+")
@@ -49,6 +50,8 @@ def _first_class(line: str) -> tuple[str, str]:
     """Classify one line alone: ('bad', reason), ('good', 'article') or ('short', ...)."""
     stripped = line.strip()
     words = stripped.split()
+    if _TEASER_END.search(stripped):
+        return "short", "truncated teaser"
     for pattern in _patterns():
         if pattern.search(stripped):
             if len(words) > LEXICON_MAX_WORDS:  # a long paragraph that mentions subscribing
@@ -61,6 +64,8 @@ def _first_class(line: str) -> tuple[str, str]:
         if _APPEAL.search(unquoted):
             return "bad", "appeals to the reader (we/you with support, help, subscribe ...)"
         # blogs and reviews address the reader too: let the neighbours decide
+        if len(words) >= GOOD_MIN_WORDS and sentence_like:
+            return "good", "article"
         return ("near" if sentence_like else "short"), "addresses the reader"
     if _MENU_MARK.match(stripped):
         return ("near" if sentence_like and len(words) >= NEAR_GOOD_MIN_WORDS else "short",
