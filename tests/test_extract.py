@@ -104,3 +104,9 @@ def test_extract_feed_entry_fragment_is_taken_whole() -> None:
     doc = _extract("<p>The council said the bridge would reopen in April.</p><ul><li>Cost: 2 million</li>"
                    "</ul><script>track()</script>", "html")
     assert doc.text == "The council said the bridge would reopen in April.\n\nCost: 2 million"
+
+
+def test_extract_line_classifier_counts_words_in_unspaced_scripts() -> None:
+    japanese = "市議会は月曜日、川にかかる橋を来月再開すると発表し、住民は渋滞が解消されると期待している。"
+    verdicts = classify_lines(["ホーム", japanese, japanese + "工事はほぼ一年続いた。"])
+    assert [v.keep for v in verdicts] == [False, True, True]

@@ -25,7 +25,8 @@ REGION_GAP = 3
 REGION_SHARE = 0.5
 HEADLINE_MIN_WORDS = 4
 ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
-_TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$|[.!?…]["'”’]""")
+_TERMINAL = re.compile(r"""[.!?…。！？]["'”’)\]」』]*\s*$|[.!?…。！？]["'”’」』]""")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _TEASER_END = re.compile(r"(\[(…|\.\.\.)\]|\w\s*(…|\.\.\.)|\bread more\W*)\s*$", re.I)
 _QUOTED = re.compile(r"""["“][^"“”]*["”]""")
 _MENU_MARK = re.compile(r"^\s*([•·|»›>–-]|\d+\.)\s")
@@ -46,33 +47,39 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in lexicons.entries("boilerplate.txt"))
 
 
+def word_count(line: str) -> int:
+    """Words in a line; scripts written without spaces (CJK, Thai) count two characters a word."""
+    unspaced = len(_UNSPACED.findall(line))
+    return len(line.split()) + unspaced // 2
+
+
 def _first_class(line: str) -> tuple[str, str]:
     """Classify one line alone: ('bad', reason), ('good', 'article') or ('short', ...)."""
     stripped = line.strip()
-    words = stripped.split()
+    n_words = word_count(stripped)
     if _TEASER_END.search(stripped):
         return "short", "truncated teaser"
     for pattern in _patterns():
         if pattern.search(stripped):
-            if len(words) > LEXICON_MAX_WORDS:  # a long paragraph that mentions subscribing
+            if n_words > LEXICON_MAX_WORDS:  # a long paragraph that mentions subscribing
                 return "near", f"long line with boilerplate phrase /{pattern.pattern}/"
             return "bad", f"boilerplate phrase /{pattern.pattern}/"
     unquoted = _QUOTED.sub(" ", stripped)
     address = sum(w.lower() in ADDRESS_WORDS for w in _WORD.findall(unquoted))
     sentence_like = bool(_TERMINAL.search(stripped))
-    if address >= 2 and address >= 0.04 * len(words):
+    if address >= 2 and address >= 0.04 * n_words:
         if _APPEAL.search(unquoted):
             return "bad", "appeals to the reader (we/you with support, help, subscribe ...)"
         # blogs and reviews address the reader too: let the neighbours decide
-        if len(words) >= GOOD_MIN_WORDS and sentence_like:
+        if n_words >= GOOD_MIN_WORDS and sentence_like:
             return "good", "article"
         return ("near" if sentence_like else "short"), "addresses the reader"
     if _MENU_MARK.match(stripped):
-        return ("near" if sentence_like and len(words) >= NEAR_GOOD_MIN_WORDS else "short",
+        return ("near" if sentence_like and n_words >= NEAR_GOOD_MIN_WORDS else "short",
                 "menu or list item")
-    if len(words) >= GOOD_MIN_WORDS and sentence_like:
+    if n_words >= GOOD_MIN_WORDS and sentence_like:
         return "good", "article"
-    if len(words) >= GOOD_MIN_WORDS or (len(words) >= NEAR_GOOD_MIN_WORDS and sentence_like):
+    if n_words >= GOOD_MIN_WORDS or (n_words >= NEAR_GOOD_MIN_WORDS and sentence_like):
         return "near", "short sentence"
     return "short", "short line without sentence punctuation"
 
@@ -138,7 +145,7 @@ def _is_headline(
     line: str, index: int, first_good: int | None, content: list[int], first: list[tuple[str, str]]
 ) -> bool:
     """A multi-word short line that directly precedes the article body (maybe via a caption)."""
-    if first_good is None or index >= first_good or len(line.split()) < HEADLINE_MIN_WORDS:
+    if first_good is None or index >= first_good or word_count(line) < HEADLINE_MIN_WORDS:
         return False
     between = [j for j in content if index < j < first_good]
     return len(between) <= 1 and all(first[j][0] == "short" for j in between) and not line.rstrip().endswith(":")
@@ -175,8 +182,8 @@ def _run_weight(lines: list[str], run: list[int]) -> float:
     """Words of a run's prose lines, times the share of its lines that are prose: an article
     is mostly paragraphs, a comment thread or teaser list interleaves names, dates, links."""
     prose = [i for i in run
-             if len(lines[i].split()) >= GOOD_MIN_WORDS and _TERMINAL.search(lines[i].strip())]
-    return sum(len(lines[i].split()) for i in prose) * len(prose) / len(run)
+             if word_count(lines[i]) >= GOOD_MIN_WORDS and _TERMINAL.search(lines[i].strip())]
+    return sum(word_count(lines[i]) for i in prose) * len(prose) / len(run)
 
 
 def clean_plaintext_lines(lines: list[str]) -> list[bool]:
