@@ -110,3 +110,35 @@ def test_extract_line_classifier_counts_words_in_unspaced_scripts() -> None:
     japanese = "市議会は月曜日、川にかかる橋を来月再開すると発表し、住民は渋滞が解消されると期待している。"
     verdicts = classify_lines(["ホーム", japanese, japanese + "工事はほぼ一年続いた。"])
     assert [v.keep for v in verdicts] == [False, True, True]
+
+
+ARTICLE_A = "The port authority said on Monday that the new ferry terminal would open in June."
+ARTICLE_B = "Farmers in the valley said the late frost had destroyed most of the apricot harvest."
+TEMPLATE = ["Valley Gazette", "Weather: Sunny spells and light winds are expected across the region today.",
+            "Top story: Council approves the budget for the new library after a long debate."]
+
+
+def test_extract_site_repeated_lines_drops_template_not_article() -> None:
+    from claimtrack.stages.boilerplate import site_repeated_lines
+
+    page_a = [*TEMPLATE, ARTICLE_A, ARTICLE_A.replace("June", "July and August")]
+    page_b = [*TEMPLATE, ARTICLE_B, ARTICLE_B.replace("apricot", "cherry")]
+    repeats_a, repeats_b = site_repeated_lines([page_a, page_b])
+    assert repeats_a == repeats_b == frozenset(" ".join(t.casefold().split()) for t in TEMPLATE)
+    update = [*TEMPLATE, ARTICLE_A, ARTICLE_A.replace("June", "July and August"), ARTICLE_B]
+    assert site_repeated_lines([page_a, update]) == [frozenset(), frozenset()]  # one article
+
+
+def test_extract_stage_compares_pages_of_one_site_in_a_batch() -> None:
+    def page(article: str, url: str) -> Document:
+        text = "\n\n".join([*TEMPLATE, article, article.replace("said", "said again")])
+        return Document(raw=RawDocument(url, text, url=url))
+
+    docs = [page(ARTICLE_A, "https://gazette.example/a"), page(ARTICLE_B, "https://gazette.example/b")]
+    ExtractStage().run(docs)
+    for doc in docs:
+        assert "Weather" not in doc.text and "Top story" not in doc.text
+        assert any(d.reason == "repeats on other pages of the site" for d in doc.dropped)
+    [alone] = [page(ARTICLE_A, "https://gazette.example/a")]
+    ExtractStage().run([alone])
+    assert "Top story" in alone.text  # a single page has no site context

@@ -15,7 +15,8 @@ Systems compared in one table:
 * ``c4-rule`` -- a C4-style line filter (:func:`c4_rule`).
 
 Options: ``cleaner`` (a ``clean`` callable), ``ours`` (bool, default True; False runs the
-baselines only), ``baselines`` (bool, default True), ``n_bootstrap`` (1000), ``seed`` (0),
+baselines only), ``baselines`` (bool, default True), ``site_context`` (bool, default True: our
+cleaner drops lines repeated across pages of the same site, the pages grouped by URL host), ``n_bootstrap`` (1000), ``seed`` (0),
 ``limit`` (score only the first N pages, for quick checks).
 """
 
@@ -90,6 +91,10 @@ def default_cleaner() -> Cleaner:
     return clean
 
 
+def _per_page(clean: Cleaner) -> Callable[[str, list[str]], str]:
+    return lambda page_id, lines: clean(lines)
+
+
 def load_scrapes(path: Path) -> list[tuple[str, list[str]]]:
     """``(id, lines)`` per page of ``scrapes.jsonl``, in file order."""
     pages: list[tuple[str, list[str]]] = []
@@ -106,6 +111,35 @@ def load_scrapes(path: Path) -> list[tuple[str, list[str]]]:
     return pages
 
 
+def site_cleaner(pages: Sequence[tuple[str, list[str]]], urls: Mapping[str, str]) -> Callable[[str, list[str]], str]:
+    """Our cleaner with CCNet-style site context: the pages are grouped by the host of their
+    URL (as a crawler knows it), and lines repeated across a site's pages are dropped."""
+    from urllib.parse import urlparse
+
+    from claimtrack.stages.boilerplate import clean_plaintext_lines, site_repeated_lines
+
+    by_site: dict[str, list[tuple[str, list[str]]]] = {}
+    for page_id, lines in pages:
+        host = urlparse(urls.get(page_id, "")).hostname or page_id
+        by_site.setdefault(host.removeprefix("www."), []).append((page_id, lines))
+    repeats: dict[str, frozenset[str]] = {}
+    for group in by_site.values():
+        for (page_id, _), lines in zip(group, site_repeated_lines([ls for _, ls in group]), strict=True):
+            repeats[page_id] = lines
+
+    def clean(page_id: str, lines: list[str]) -> str:
+        return join_kept(lines, clean_plaintext_lines(list(lines), repeats.get(page_id, frozenset())))
+
+    return clean
+
+
+def load_urls(path: Path) -> dict[str, str]:
+    """``id -> url`` from the zyte-aeb ``ground-truth.json``."""
+    with require_path(path, "zyte-aeb ground truth").open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {str(key): str(value.get("url") or "") for key, value in data.items()}
+
+
 def load_ground_truth(path: Path) -> dict[str, str]:
     """``id -> articleBody`` from the zyte-aeb ``ground-truth.json``."""
     with require_path(path, "zyte-aeb ground truth").open(encoding="utf-8") as handle:
@@ -117,7 +151,7 @@ def load_ground_truth(path: Path) -> dict[str, str]:
 class ExtractPlaintextTask:
     """Score a plain-text boilerplate cleaner against the article-extraction benchmark."""
 
-    options = ("cleaner", "ours", "baselines", "n_bootstrap", "seed", "limit")
+    options = ("cleaner", "ours", "baselines", "site_context", "n_bootstrap", "seed", "limit")
 
     def run(self, data_dir: Path, options: Mapping[str, Any]) -> EvalReport:
         check_options(TASK, options, self.options)
@@ -135,12 +169,20 @@ class ExtractPlaintextTask:
             notes.append(f"{len(missing)} page(s) without gold were skipped: {missing[:3]}")
             pages = [(page_id, lines) for page_id, lines in pages if page_id in gold]
 
-        systems: dict[str, Cleaner] = {}
+        systems: dict[str, Callable[[str, list[str]], str]] = {}
         if options.get("ours", True):
-            systems["ours"] = options.get("cleaner") or default_cleaner()
+            cleaner = options.get("cleaner")
+            if cleaner is not None:
+                systems["ours"] = _per_page(cleaner)
+            elif options.get("site_context", True):
+                systems["ours"] = site_cleaner(pages, load_urls(gold_path))
+                notes.append("ours: lines repeated across pages of the same site dropped "
+                             "(site_context=True; pages grouped by URL host)")
+            else:
+                systems["ours"] = _per_page(default_cleaner())
         if options.get("baselines", True):
-            systems["keep-everything"] = keep_everything
-            systems["c4-rule"] = c4_rule
+            systems["keep-everything"] = _per_page(keep_everything)
+            systems["c4-rule"] = _per_page(c4_rule)
         if not systems:
             raise EvaluationError(f"task {TASK!r}: nothing to score (ours and baselines are off)")
 
@@ -148,7 +190,7 @@ class ExtractPlaintextTask:
         seed = int(options.get("seed", SEED))
         breakdown: dict[str, dict[str, float]] = {}
         for name, clean in systems.items():
-            pairs = [(gold[page_id], clean(list(lines))) for page_id, lines in pages]
+            pairs = [(gold[page_id], clean(page_id, list(lines))) for page_id, lines in pages]
             breakdown[name] = evaluate_pairs(pairs, n_bootstrap, seed).metrics()
 
         metrics = dict(breakdown["ours"]) if "ours" in breakdown else {}

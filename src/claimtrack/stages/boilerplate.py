@@ -22,6 +22,7 @@ LEXICON_MAX_WORDS = 30  # longer lines matching a boilerplate phrase are judged 
 # run (prose words times prose share) are teasers or comments, not the article (both chosen on
 # plaintext-aeb: 0.847 -> 0.873).
 REGION_GAP = 3
+NEAR_DUPLICATE_PROSE_SHARE = 0.8  # pages sharing more of their prose lines are one article (copies, updates)
 REGION_SHARE = 0.5
 HEADLINE_MIN_WORDS = 4
 ADDRESS_WORDS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "you're", "we're"})
@@ -84,9 +85,18 @@ def _first_class(line: str) -> tuple[str, str]:
     return "short", "short line without sentence punctuation"
 
 
-def classify_lines(lines: list[str]) -> list[LineVerdict]:
-    """Keep or drop each line of a page, with the reason; blank lines are dropped silently."""
-    first = [_first_class(line) if line.strip() else ("blank", "blank") for line in lines]
+def classify_lines(lines: list[str], site_repeats: frozenset[str] = frozenset()) -> list[LineVerdict]:
+    """Keep or drop each line of a page, with the reason; blank lines are dropped silently.
+
+    ``site_repeats`` are the (normalised) lines that also occur on other pages of the same
+    site (see ``site_repeated_lines``): menus, sidebars and teasers, dropped CCNet-style.
+    """
+    first = [
+        ("blank", "blank") if not line.strip()
+        else ("bad", "repeats on other pages of the site") if normalize_line(line) in site_repeats
+        else _first_class(line)
+        for line in lines
+    ]
     content = [i for i, (cls, _) in enumerate(first) if cls != "blank"]
     # near-good lines (short sentences) join the article when they border it
     for pos, i in enumerate(content):
@@ -186,6 +196,32 @@ def _run_weight(lines: list[str], run: list[int]) -> float:
     return sum(word_count(lines[i]) for i in prose) * len(prose) / len(run)
 
 
-def clean_plaintext_lines(lines: list[str]) -> list[bool]:
+def clean_plaintext_lines(lines: list[str], site_repeats: frozenset[str] = frozenset()) -> list[bool]:
     """True for each line that belongs to the article (the evaluation's entry point)."""
-    return [v.keep for v in classify_lines(lines)]
+    return [v.keep for v in classify_lines(lines, site_repeats)]
+
+
+def normalize_line(line: str) -> str:
+    """The form lines are compared in across pages: case-folded, whitespace collapsed."""
+    return " ".join(line.casefold().split())
+
+
+def site_repeated_lines(pages: list[list[str]]) -> list[frozenset[str]]:
+    """For each page of one site, its lines that also occur on another page of that site
+    (CCNet's paragraph deduplication, Wenzek et al. 2020). Pages that share most of their
+    prose lines are copies or updates of one article, not template siblings, and are not
+    compared: their article text would otherwise cancel out."""
+    normalized = [{normalize_line(line) for line in page if line.strip()} for page in pages]
+    prose = [{n for n in page if word_count(n) >= GOOD_MIN_WORDS} for page in normalized]
+    out = []
+    for i, page in enumerate(normalized):
+        repeats: set[str] = set()
+        for j, other in enumerate(normalized):
+            if i == j:
+                continue
+            shared_prose = len(prose[i] & prose[j]) / max(1, min(len(prose[i]), len(prose[j])))
+            if shared_prose > NEAR_DUPLICATE_PROSE_SHARE:
+                continue
+            repeats |= page & other
+        out.append(frozenset(repeats))
+    return out

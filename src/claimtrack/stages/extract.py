@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from claimtrack.errors import InputError
 from claimtrack.model import Document, DroppedSpan, Span, document_id
-from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines
+from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines, site_repeated_lines
 
 __all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
 
@@ -49,11 +49,12 @@ class ExtractStage:
         self.max_chars = max_chars
 
     def run(self, docs: list[Document]) -> list[Document]:
+        repeats = _site_repeats(docs)
         for doc in docs:
-            self._extract(doc)
+            self._extract(doc, repeats.get(id(doc), frozenset()))
         return docs
 
-    def _extract(self, doc: Document) -> None:
+    def _extract(self, doc: Document, site_repeats: frozenset[str] = frozenset()) -> None:
         raw = doc.raw
         if raw.format == "html":
             paragraphs, meta = _from_html(raw.name, raw.content, raw.url)
@@ -61,7 +62,7 @@ class ExtractStage:
         elif raw.format == "clean":
             paragraphs, meta, dropped = [raw.content], {}, []
         else:
-            paragraphs, dropped = _from_plaintext(raw.content.replace("\r\n", "\n"))
+            paragraphs, dropped = _from_plaintext(raw.content.replace("\r\n", "\n"), site_repeats)
             meta = {"title": paragraphs[0] if paragraphs else None}
         if not "".join(paragraphs).strip():
             raise InputError(raw.name, "no article text found (every block looks like boilerplate)")
@@ -82,11 +83,34 @@ class ExtractStage:
         doc.id = document_id(text)
 
 
-def _from_plaintext(raw: str) -> tuple[list[str], list[DroppedSpan]]:
+def _block_texts(raw: str) -> tuple[list[tuple[int, int]], list[str]]:
     blocks = split_blocks(raw)
-    texts = [" ".join(raw[s:e].split()) for s, e in blocks]
+    return blocks, [" ".join(raw[s:e].split()) for s, e in blocks]
+
+
+def _site_repeats(docs: list[Document]) -> dict[int, frozenset[str]]:
+    """Plain-text pages of one site in a batch (same URL host, else same outlet) are compared
+    for template lines, CCNet-style; keyed by id() of the document."""
+    by_site: dict[str, list[Document]] = {}
+    for doc in docs:
+        site = _host(doc.raw.url) or doc.raw.outlet
+        if doc.raw.format == "text" and site:
+            by_site.setdefault(site, []).append(doc)
+    out: dict[int, frozenset[str]] = {}
+    for group in by_site.values():
+        if len(group) < 2:
+            continue
+        pages = [_block_texts(d.raw.content.replace("\r\n", "\n"))[1] for d in group]
+        for doc, repeats in zip(group, site_repeated_lines(pages), strict=True):
+            out[id(doc)] = repeats
+    return out
+
+
+def _from_plaintext(raw: str, site_repeats: frozenset[str] = frozenset()) -> tuple[list[str], list[DroppedSpan]]:
+    blocks, texts = _block_texts(raw)
     kept, dropped = [], []
-    for (start, end), text, verdict in zip(blocks, texts, classify_lines(texts), strict=True):
+    verdicts = classify_lines(texts, site_repeats)
+    for (start, end), text, verdict in zip(blocks, texts, verdicts, strict=True):
         if verdict.keep:
             kept.append(text)
         else:
