@@ -15,10 +15,10 @@ from typing import Any
 from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Entity, Span
 from claimtrack.stages.actors import EntityRegistry, code_entity
+from claimtrack.stages.cue_frames import frame_of, learned_frames, subject_of, unlikely_frames
 from claimtrack.stages.quotes import find_quotes
 from claimtrack.stages.stance import cue_stances, is_no_comment, stance_of
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_CLAUSES = {"ccomp", "parataxis"}
 XCOMP_CUES = {"decline", "refuse", "appeal", "urge", "call", "ask", "demand", "promise",
               "pledge", "vow", "threaten", "deny"}
@@ -31,6 +31,7 @@ COMPLEMENT_ONLY = {"find", "show", "indicate", "conclude", "add", "note", "post"
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
 CONTINUATION_GAP = 60  # characters from the cue to a quote that continues the same claim
+APPEARANCE_CUES = {"appear", "seem"}  # raising verbs: their subject is not a source
 BELIEF_CUES = {"think", "believe", "suspect", "guess", "expect"}
 
 
@@ -41,10 +42,13 @@ class AttributionStage:
     requires = frozenset({"parse", "entities", "paragraphs"})
     produces = frozenset({"claims"})
 
+    def __init__(self, learned_cues: bool = True) -> None:
+        self.learned_cues = learned_cues  # False: the hand lexicon only (rule-only mode)
+
     def run(self, docs: list[Document]) -> list[Document]:
         for doc in docs:
             doc.claims = []
-            _Finder(doc).find()
+            _Finder(doc, self.learned_cues).find()
             for entity in doc.entities:
                 code_entity(entity)
         return docs
@@ -53,7 +57,7 @@ class AttributionStage:
 class _Finder:
     """The attribution rules applied to one document."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, use_learned: bool = True) -> None:
         self.doc = doc
         self.parse: Any = doc.parse
         self.registry = EntityRegistry(doc)
@@ -61,12 +65,18 @@ class _Finder:
         self.cues = cue_stances()
         self.nominal = {k: v[0] for k, v in lexicons.table("nominal_cues.tsv").items()}
         self.outlet: Entity | None = None
+        self.learned = learned_frames() if use_learned else frozenset()
+        self.unlikely = unlikely_frames() if use_learned else frozenset()
         self.nominal_claims: set[int] = set()  # id() of claims whose cue is a noun
 
     def find(self) -> None:
         for token in self.parse:
             if token.lemma_ in self.cues and token.pos_ in {"VERB", "AUX"}:
-                self._verbal(token)
+                if (token.lemma_.lower(), frame_of(token)) not in self.unlikely:
+                    self._verbal(token)
+            elif (self.learned and token.pos_ == "VERB"
+                  and (token.lemma_.lower(), frame_of(token)) in self.learned):
+                self._verbal(token, learned=True)
             elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
                 self._according_to(token)
             elif token.lemma_ in self.nominal and token.pos_ == "NOUN":
@@ -80,13 +90,13 @@ class _Finder:
 
     # --- claim kinds -------------------------------------------------------------------------
 
-    def _verbal(self, cue: Any) -> None:
-        subject = self._subject(cue)
+    def _verbal(self, cue: Any, learned: bool = False) -> None:
+        subject = subject_of(cue)
         if subject is None:
             return
         if cue.lemma_ in BELIEF_CUES and subject.lower_ in {"i", "you", "we"}:
             return  # "I think" is a speaker's hedge inside a quote, not a new attribution
-        content = self._content(cue)
+        content = self._frame_content(cue) if learned else self._content(cue)
         if content is None:
             return
         start, end, kind = self._snap(*content, cue)
@@ -97,6 +107,9 @@ class _Finder:
         stance = stance_of(cue, cue.lemma_, self.parse, start, end)
         if is_no_comment(cue):
             stance = "no_comment"
+        if cue.lemma_ in APPEARANCE_CUES:  # "the army appeared to have gained": the outlet hedges
+            self._add_unsourced(cue, start, end, kind, "hedge")
+            return
         self._add(subject, cue, start, end, kind, stance, cue_text=self._cue_text(cue))
 
     def _according_to(self, token: Any) -> None:
@@ -163,7 +176,8 @@ class _Finder:
         """Every sentence no claim covers is the outlet's own claim."""
         for index, sent in enumerate(self.doc.sentences):
             covered = any(
-                id(c) not in self.nominal_claims and (
+                id(c) not in self.nominal_claims
+                and (self.outlet is None or c.source_entity != self.outlet.id) and (
                     c.content.overlaps(sent)
                     or (c.cue_span is not None and sent.contains(c.cue_span)))
                 for c in self.doc.claims
@@ -181,24 +195,6 @@ class _Finder:
             ))
 
     # --- pieces ------------------------------------------------------------------------------
-
-    def _subject(self, cue: Any) -> Any | None:
-        """The cue's subject, or that of the verb it is coordinated with or governed by."""
-        verb = cue
-        for _ in range(3):
-            subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
-            if subject is not None:
-                if subject.dep_ == "nsubjpass":  # "was told by X" -> agent
-                    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-                    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                    return pobj
-                return subject
-            participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"}
-            if (verb.dep_ in {"conj", "xcomp"} or participle) and verb.head.i != verb.i:
-                verb = verb.head  # "X criticized Y, saying that ..." -> X
-            else:
-                return None
-        return None
 
     def _content(self, cue: Any) -> tuple[int, int] | None:
         """Character extent of the cue's complement, by the cue's argument structure."""
@@ -235,6 +231,28 @@ class _Finder:
                 return self._extent(obj)
         if lemma not in COMPLEMENT_ONLY:
             return self._adjacent_quote(cue)
+        return None
+
+    def _frame_content(self, verb: Any) -> tuple[int, int] | None:
+        """Content of a learned cue frame: its clause, infinitive, object (with "as"/"for"
+        phrases) or prepositional object."""
+        frame = frame_of(verb)
+        children = list(verb.children)
+        if frame == "ccomp":
+            clause = next(c for c in children if c.dep_ in CONTENT_CLAUSES)
+            return self._extent(clause)
+        if frame == "xcomp":
+            return self._extent(next(c for c in children if c.dep_ == "xcomp"))
+        if frame == "dobj":
+            obj = next(c for c in children if c.dep_ == "dobj")
+            extra = [c for c in children if c.dep_ == "oprd" or
+                     (c.dep_ == "prep" and c.lower_ in {"as", "for"} and c.i > obj.i)]
+            return self._extent(obj)[0], max([self._extent(obj)[1], *(self._extent(c)[1] for c in extra)])
+        if frame.startswith("prep_"):
+            prep = next(c for c in children if c.dep_ == "prep" and c.lower_ == frame[5:])
+            objects = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return self._extent(objects[0])
         return None
 
     def _adjacent_quote(self, cue: Any) -> tuple[int, int] | None:
@@ -320,6 +338,17 @@ class _Finder:
             source_entity=entity.id, source_text=phrase.text,
             source_span=Span(phrase.start_char, phrase.end_char), cue=cue_text,
             cue_span=Span(cue.idx, cue_end or cue.idx + len(cue)),
+            sentence=self._sentence_index(cue.idx),
+        ))
+
+    def _add_unsourced(self, cue: Any, start: int, end: int, kind: str, stance: str) -> None:
+        """A claim the text makes without naming a source: the outlet's, with no source span."""
+        outlet = self._outlet()
+        self.doc.claims.append(Claim(
+            id=f"tmp{len(self.doc.claims)}", content=Span(start, end),
+            content_text=self.doc.text[start:end], kind=kind, stance=stance,
+            source_entity=outlet.id, source_text=outlet.name, source_span=None,
+            cue=self._cue_text(cue), cue_span=Span(cue.idx, cue.idx + len(cue)),
             sentence=self._sentence_index(cue.idx),
         ))
 

@@ -1,0 +1,77 @@
+"""Cue frames: a verb's lemma with the shape of its complement, and the ones learned as cues.
+
+PolNeAR annotates far more cues than speech verbs (beliefs, intentions, evaluations: "wants
+voters to recall", "backed the plan", "talked about"), so a hand lexicon misses most indirect
+attributions. ``lexicons/learned_cues.tsv`` is induced from the PolNeAR *train* split by
+``python -m claimtrack.evaluation.cue_induction``: for each (lemma, frame) seen with a subject,
+how often it heads a gold cue. Attribution uses frames that are cues at least half the time.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from claimtrack import lexicons
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+LEARNED_MIN_PRECISION = 0.5
+LEARNED_MIN_COUNT = 3
+
+
+def subject_of(verb: Any) -> Any | None:
+    """A verb's subject, or that of the verb it is coordinated with or governed by; the agent
+    of a passive ("was told by X")."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+        if subject is not None:
+            if subject.dep_ == "nsubjpass":
+                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return subject
+        participle = verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"}
+        if (verb.dep_ in {"conj", "xcomp"} or participle) and verb.head.i != verb.i:
+            verb = verb.head  # "X criticized Y, saying that ..." -> X
+        else:
+            return None
+    return None
+
+
+def frame_of(verb: Any) -> str:
+    """The shape of a verb's complement: ccomp, xcomp, dobj, prep_<word>, or none."""
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"ccomp", "parataxis"}:
+        return "ccomp"
+    if "xcomp" in deps:
+        return "xcomp"
+    if "dobj" in deps:
+        return "dobj"
+    prep = next((c for c in verb.children if c.dep_ == "prep"
+                 and any(g.dep_ in {"pobj", "pcomp"} for g in c.children)), None)
+    return f"prep_{prep.lower_}" if prep is not None else "none"
+
+
+@cache
+def learned_frames(min_precision: float = LEARNED_MIN_PRECISION,
+                   min_count: int = LEARNED_MIN_COUNT) -> frozenset[tuple[str, str]]:
+    """(lemma, frame) pairs that head a gold cue often enough in PolNeAR train."""
+    out = set()
+    for key, row in lexicons.table("learned_cues.tsv").items():
+        lemma, frame = key.split("|")
+        cues, seen = int(row[0]), int(row[1])
+        if cues >= min_count and cues / seen >= min_precision:
+            out.add((lemma, frame))
+    return frozenset(out)
+
+
+@cache
+def unlikely_frames(max_precision: float = 0.25, min_seen: int = 20) -> frozenset[tuple[str, str]]:
+    """(lemma, frame) pairs of hand-lexicon cues that PolNeAR train rarely counts as cues
+    ("think" with a clause: 12%, mostly "I think" in quotes), skipped by attribution."""
+    out = set()
+    for key, row in lexicons.table("learned_cues.tsv").items():
+        lemma, frame = key.split("|")
+        cues, seen = int(row[0]), int(row[1])
+        if seen >= min_seen and cues / seen < max_precision:
+            out.add((lemma, frame))
+    return frozenset(out)
