@@ -260,7 +260,8 @@ class _Finder:
         sent = cue.sent
         for quote in self.quotes:
             if sent.start_char <= quote.start < sent.end_char or sent.start_char < quote.end <= sent.end_char:
-                if not quote.start <= cue.idx < quote.end:
+                words = len(self.doc.text[quote.start : quote.end].split())
+                if not quote.start <= cue.idx < quote.end and words >= MIN_QUOTE_WORDS:
                     return quote.start, quote.end
         if sent.text.rstrip().endswith(":"):
             nxt = next((q for q in self.quotes if q.start >= sent.end_char), None)
@@ -280,6 +281,8 @@ class _Finder:
         span = self.parse.char_span(following.start, following.end, alignment_mode="expand")
         if span is None:
             return end
+        if len(self.doc.text[following.start : following.end].split()) < MIN_QUOTE_WORDS:
+            return end  # '..., he said on "This Week"': a title, not more of the quote
         outside = [t for t in span[0].sent if not following.start <= t.idx < following.end
                    and t.i > cue.i]
         if any(t.lemma_ in self.cues and t.pos_ == "VERB" for t in outside):
@@ -300,9 +303,14 @@ class _Finder:
         return start, end, "indirect"
 
     def _extent(self, token: Any) -> tuple[int, int]:
-        """Character span of a token's subtree, without edge punctuation."""
-        tokens = [t for t in token.subtree
-                  if not t.is_space and not (t.is_punct and t.text not in "\"”“")]
+        """Character span of a token's subtree, without edge punctuation, and without a
+        conjoined past-tense predicate that belongs to the reporting clause ("said she admires
+        him and highlighted ...", a common misparse)."""
+        cut = {t.i for c in token.children if _main_clause_conjunct(token, c) for t in c.subtree}
+        cut |= {c.i for c in token.children if c.dep_ == "cc" and any(
+            c.i < k for k in cut)}
+        tokens = [t for t in token.subtree if t.i not in cut and
+                  not t.is_space and not (t.is_punct and t.text not in "\"”“")]
         if not tokens:
             return token.idx, token.idx + len(token)
         first, last = tokens[0], tokens[-1]
@@ -380,3 +388,10 @@ class _Finder:
                      and o.content != claim.content]
             if hosts:
                 claim.parent = min(hosts, key=lambda o: o.content.end - o.content.start).id
+
+
+def _main_clause_conjunct(head: Any, child: Any) -> bool:
+    """A subjectless past-tense verb conjoined to a non-past clause head under a past-tense cue."""
+    return (child.dep_ == "conj" and child.tag_ == "VBD" and head.tag_ in {"VBZ", "VBP", "MD"}
+            and head.dep_ == "ccomp" and head.head.tag_ == "VBD"
+            and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in child.children))
