@@ -31,7 +31,7 @@ CASES = [
     ("Officials said the fire had probably started in the kitchen.", "Officials", "said", "hedge", "indirect", "the fire"),
     ("The union accused the company of breaking the agreement.", "union", "accused", "assert", "indirect", "the company"),
     ("''We will rebuild,'' the mayor said.", "mayor", "said", "assert", "direct", "''We will rebuild,''"),
-    ('"The dam held," the engineer said. "We were lucky."', "engineer", "said", "assert", "direct", '"The dam held," the engineer said. "We were lucky."'),
+    ('"The dam held," the engineer said. "We were very lucky today."', "engineer", "said", "assert", "direct", '"The dam held," the engineer said. "We were very lucky today."'),
     ("The senator called the bill a disgrace.", "senator", "called", "assert", "indirect", "the bill a disgrace"),
     ("The pastor praised the volunteers for their courage.", "pastor", "praised", "assert", "indirect", "the volunteers for their courage"),
     ("According to a police source, the suspect fled the country.", "a police source", "according to", "assert", "according_to", "the suspect"),
