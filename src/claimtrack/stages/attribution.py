@@ -168,7 +168,8 @@ class _Finder:
                 id=f"tmp{len(self.doc.claims)}", content=quote,
                 content_text=quote.text(self.doc.text), kind="direct", stance=stance,
                 source_entity=last.source_entity, source_text=last.source_text,
-                source_span=None, cue="", cue_span=None, sentence=self._sentence_index(quote.start),
+                source_span=last.source_span, cue="", cue_span=None,
+                sentence=self._sentence_index(quote.start),
                 confidence=0.6,
             ))
 
