@@ -40,7 +40,7 @@ def induce(split_dir: Path) -> tuple[Counter[str], Counter[str]]:
                 if span is not None:
                     heads.add(span.root.i)
         for token in parse:
-            if token.pos_ != "VERB" or subject_of(token) is None:
+            if token.pos_ not in {"VERB", "AUX"} or subject_of(token) is None:
                 continue
             key = f"{token.lemma_.lower()}|{frame_of(token)}"
             seen[key] += 1

@@ -74,7 +74,7 @@ class _Finder:
             if token.lemma_ in self.cues and token.pos_ in {"VERB", "AUX"}:
                 if (token.lemma_.lower(), frame_of(token)) not in self.unlikely:
                     self._verbal(token)
-            elif (self.learned and token.pos_ == "VERB"
+            elif (self.learned and token.pos_ in {"VERB", "AUX"}
                   and (token.lemma_.lower(), frame_of(token)) in self.learned):
                 self._verbal(token, learned=True)
             elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -91,6 +91,9 @@ class _Finder:
     # --- claim kinds -------------------------------------------------------------------------
 
     def _verbal(self, cue: Any, learned: bool = False) -> None:
+        if cue.dep_ == "xcomp" and any(c.cue_span and c.cue_span.start == cue.head.idx
+                                       for c in self.doc.claims):
+            return  # "declined to comment": part of the cue already attributed
         subject = subject_of(cue)
         if subject is None:
             return
@@ -249,6 +252,14 @@ class _Finder:
             extra = [c for c in children if c.dep_ == "oprd" or
                      (c.dep_ == "prep" and c.lower_ in {"as", "for"} and c.i > obj.i)]
             return self._extent(obj)[0], max([self._extent(obj)[1], *(self._extent(c)[1] for c in extra)])
+        if frame.startswith("acomp_"):  # "is critical of X", "was confident that Y"
+            adjective = next(c for c in children if c.dep_ == "acomp")
+            complement = next((c for c in adjective.children if c.dep_ in {"ccomp", "xcomp"}), None)
+            if complement is not None:
+                return self._extent(complement)
+            prep = next((c for c in adjective.children if c.dep_ == "prep"), None)
+            objects = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}] if prep else []
+            return self._extent(objects[0]) if objects else None
         if frame.startswith("prep_"):
             prep = next(c for c in children if c.dep_ == "prep" and c.lower_ == frame[5:])
             objects = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
