@@ -31,6 +31,9 @@ COMPLEMENT_ONLY = {"find", "show", "indicate", "conclude", "add", "note", "post"
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
 CONTINUATION_GAP = 60  # characters from the cue to a quote that continues the same claim
+# Learned cue frames are not taken in conditional or temporal clauses: "until Russia withdraws
+# its forces" is a condition, not something Russia says.
+CONDITION_MARKS = {"until", "if", "unless", "before", "after", "when", "once", "while", "because"}
 APPEARANCE_CUES = {"appear", "seem"}  # raising verbs: their subject is not a source
 BELIEF_CUES = {"think", "believe", "suspect", "guess", "expect"}
 
@@ -74,7 +77,7 @@ class _Finder:
             if token.lemma_ in self.cues and token.pos_ in {"VERB", "AUX"}:
                 if (token.lemma_.lower(), frame_of(token)) not in self.unlikely:
                     self._verbal(token)
-            elif (self.learned and token.pos_ in {"VERB", "AUX"}
+            elif (self.learned and token.pos_ in {"VERB", "AUX"} and not _conditional(token)
                   and (token.lemma_.lower(), frame_of(token)) in self.learned):
                 self._verbal(token, learned=True)
             elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -407,3 +410,9 @@ def _main_clause_conjunct(head: Any, child: Any) -> bool:
     return (child.dep_ == "conj" and child.tag_ == "VBD" and head.tag_ in {"VBZ", "VBP", "MD"}
             and head.dep_ == "ccomp" and head.head.tag_ == "VBD"
             and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in child.children))
+
+
+def _conditional(verb: Any) -> bool:
+    """A verb heading an adverbial clause introduced by 'until', 'if', 'when' ..."""
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in verb.children)
