@@ -34,6 +34,7 @@ CASES = [
     ('"The dam held," the engineer said. "We were very lucky today."', "engineer", "said", "assert", "direct", '"The dam held," the engineer said. "We were very lucky today."'),
     ("The senator called the bill a disgrace.", "senator", "called", "assert", "indirect", "the bill a disgrace"),
     ("The pastor praised the volunteers for their courage.", "pastor", "praised", "assert", "indirect", "the volunteers for their courage"),
+    ("The bridge, according to the city engineer, was never safe.", "city engineer", "according to", "deny", "according_to", "The bridge"),
     ("According to a police source, the suspect fled the country.", "a police source", "according to", "assert", "according_to", "the suspect"),
     ('Senator Ana Ruiz said the plan was "a disaster for farmers" and should be dropped.', "Ana Ruiz", "said", "assert", "mixed", "the plan"),
 ]
@@ -79,3 +80,9 @@ def test_attribution_uncovered_sentence_is_outlet_narration(nlp: Any) -> None:
     doc = attribute(nlp, "Heavy rain fell across the north on Sunday.")
     [claim] = doc.claims
     assert claim.kind == "narration" and doc.entity(claim.source_entity).type == "OUTLET"  # type: ignore[union-attr]
+
+
+def test_attribution_relative_pronoun_source_is_its_antecedent(nlp: Any) -> None:
+    doc = attribute(nlp, "A nurse who said the ward was full was sent home.")
+    claim = next(c for c in doc.claims if c.cue == "said")
+    assert claim.source_text == "who" and doc.source_name(claim) == "A nurse"

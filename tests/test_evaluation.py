@@ -41,7 +41,11 @@ from claimtrack.evaluation.extract_plaintext import (
     default_cleaner,
     join_kept,
 )
-from claimtrack.evaluation.pipeline_predictor import PipelinePredictor, map_offsets
+from claimtrack.evaluation.pipeline_predictor import (
+    PipelinePredictor,
+    claims_to_predictions,
+    map_offsets,
+)
 from claimtrack.evaluation.shingles import (
     aggregate,
     document_scores,
@@ -49,7 +53,7 @@ from claimtrack.evaluation.shingles import (
     match_shingles,
     shingles,
 )
-from claimtrack.model import Claim, Document, RawDocument, Span
+from claimtrack.model import Claim, Document, Entity, RawDocument, Span
 
 # --- shingle metric -------------------------------------------------------------------------
 
@@ -247,10 +251,56 @@ def test_attribution_scores_content_end_to_end_and_kinds() -> None:
     assert metrics["source_accuracy"] == 0.5
     breakdown = scores.breakdown()
     assert breakdown["direct"] == {
-        "n_gold": 1, "content_matched": 1, "content_recall": 1.0, "e2e_recall": 1.0
+        "n_gold": 1, "content_matched": 1, "content_missed": 0, "source_errors": 0,
+        "content_recall": 1.0, "e2e_recall": 1.0,
     }
     assert breakdown["according_to"]["content_recall"] == 0.0
+    assert breakdown["according_to"]["content_missed"] == 1
     assert breakdown["indirect"]["e2e_recall"] == 0.0
+    assert breakdown["indirect"]["source_errors"] == 1
+    assert breakdown["all"] == {
+        "n_gold": 3, "content_matched": 2, "content_missed": 1, "source_errors": 1,
+        "content_recall": pytest.approx(2 / 3), "e2e_recall": pytest.approx(1 / 3),
+    }
+
+
+@pytest.mark.parametrize(
+    ("source_text", "name", "etype", "pronoun", "resolved"),
+    [
+        ("He", "Alexander Zakharchenko", "PERSON", True, True),
+        ("THEY", "Kremlin", "ORG", True, True),
+        (" it ", "Ukraine", "GPE", True, True),
+        ("We", "a rebel spokesman", "ANON", True, True),  # any type named by more than a pronoun
+        ("He", "He", "OTHER", True, False),  # unresolved: the entity is the pronoun itself
+        ("she", "She", "PERSON", True, True),  # a PERSON counts as named whatever its name
+        ("i", None, None, True, False),  # no source entity
+        ("He and she", "He and she", "OTHER", False, True),  # not a whole-pronoun source
+        ("Smith", "John Smith", "PERSON", False, True),
+        (None, None, None, False, False),  # a predictor that does not say
+    ],
+)
+def test_pronoun_source_and_resolution(
+    source_text: str | None, name: str | None, etype: str | None, pronoun: bool, resolved: bool
+) -> None:
+    prediction = PredictedAttribution([(0, 5)], [], source_text, name, etype)
+    assert (prediction.pronoun_source, prediction.resolved_to_name) == (pronoun, resolved)
+
+
+def test_pronoun_sources_resolved_counts_pronoun_predictions_only() -> None:
+    gold, _ = gold_attributions(parse_ann(_ann()), TEXT)
+    predictions = [
+        PredictedAttribution([(0, 5)], [], "He", "John Smith", "PERSON"),
+        PredictedAttribution([(0, 5)], [], "They", "They", "OTHER"),
+        PredictedAttribution([(0, 5)], [], "it", "the council", "ORG"),
+        PredictedAttribution([(0, 5)], [], "Smith", "John Smith", "PERSON"),
+        PredictedAttribution([(0, 5)]),
+    ]
+    scores = AttributionScores()
+    scores.add(TEXT, gold, predictions)
+    metrics = scores.metrics()
+    assert metrics["n_pronoun_sources"] == 3
+    assert metrics["pronoun_sources_resolved"] == pytest.approx(2 / 3)
+    assert AttributionScores().metrics()["pronoun_sources_resolved"] == 0.0
 
 
 # --- registry and report ------------------------------------------------------------------
@@ -361,7 +411,11 @@ def test_attribution_task_end_to_end(tmp_path: Path) -> None:
     assert report.metrics["content_precision"] == 1.0
     assert report.metrics["e2e_recall"] == pytest.approx(2 / 3)
     assert report.breakdown["indirect"]["e2e_recall"] == 1.0
+    assert report.breakdown["according_to"]["content_missed"] == 1
+    assert "content_missed" in report.format_table() and "source_errors" in report.format_table()
     assert any("several annotator" in note for note in report.notes)
+    assert any("no source_text" in note for note in report.notes)
+    assert report.metrics["n_pronoun_sources"] == 0
     with pytest.raises(EvaluationError, match="split"):
         run_task("attribution", tmp_path, split="test", predict=predict)
 
@@ -398,6 +452,7 @@ def test_pipeline_predictor_maps_claims(monkeypatch: pytest.MonkeyPatch) -> None
         '"we will win the vote."', "the deal is off"
     ]
     assert predictions[0].source == [(0, 5)] and predictions[1].source == []
+    assert predictions[0].source_text == "Smith" and predictions[0].resolved_name is None
     assert predictor.realigned == 1
 
     calls: list[bool] = []
@@ -419,6 +474,21 @@ def test_pipeline_predictor_maps_claims(monkeypatch: pytest.MonkeyPatch) -> None
     predictor = PipelinePredictor()
     assert predictor([TEXT, "bad"]) == [predictions, []]
     assert len(predictor.failures) == 1 and "no article" in predictor.failures[0]
+
+
+def test_pipeline_predictor_keeps_the_resolved_source() -> None:
+    text = "Ivan Petrov arrived. He said the talks failed. They said nothing."
+    he = _claim(text, "the talks failed", "indirect", "He")
+    he.source_entity = "E1"
+    they = _claim(text, "nothing", "indirect", "They")
+    they.source_entity = "E2"
+    document = _document(text, [he, they])
+    document.entities = [Entity("E1", "Ivan Petrov", "PERSON"), Entity("E2", "They", "OTHER")]
+    first, second = claims_to_predictions(document, text)
+    assert (first.source_text, first.resolved_name, first.resolved_type) == (
+        "He", "Ivan Petrov", "PERSON")
+    assert first.pronoun_source and first.resolved_to_name
+    assert second.pronoun_source and not second.resolved_to_name
 
 
 def test_map_offsets_realigns_edited_text() -> None:

@@ -17,7 +17,12 @@ Scoring (as ``../shared/data/README.md`` suggests):
   (``Attribution-no-source``) it is right only if the prediction has no source either;
 * content P/R/F1 count matched contents; end-to-end P/R/F1 count matched contents whose
   source is right; recall is also broken down by gold kind (direct / indirect /
-  according_to, see :func:`claimtrack.evaluation.brat.attribution_kind`).
+  according_to, see :func:`claimtrack.evaluation.brat.attribution_kind`), with each kind's
+  content misses and source errors;
+* ``pronoun_sources_resolved``: among predictions whose whole source text is a personal
+  pronoun ("He said"), the share whose source entity is a name rather than the pronoun itself.
+  It reads only the predictions: the scoring above compares source spans, so it cannot tell
+  a "He" resolved to Zakharchenko from one left unresolved.
 
 Options: ``split`` (``dev`` by default), ``predict`` (``text -> list[PredictedAttribution]``)
 or ``predict_many`` (``list[text] -> list[list[PredictedAttribution]]``), ``limit`` (first N
@@ -51,12 +56,41 @@ DICE_THRESHOLD = 0.5
 Fragment = tuple[int, int]
 
 
+#: Personal pronouns that, as a whole source text, need resolving to say who is speaking.
+PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "its", "their",
+                      "we", "i"})
+#: Entity types that are names whatever their canonical name looks like.
+NAMED_TYPES = frozenset({"PERSON", "ORG", "GPE"})
+
+
 @dataclass
 class PredictedAttribution:
-    """A predicted attribution: content fragments and source fragments (empty: no source)."""
+    """A predicted attribution: content fragments and source fragments (empty: no source).
+
+    The optional fields describe the source as the system resolved it, so that pronoun
+    resolution ("He said" -> Zakharchenko) can be scored; predictors that do not know them
+    leave them None and are simply not counted in ``pronoun_sources_resolved``.
+    """
 
     content: list[Fragment]
     source: list[Fragment] = field(default_factory=list)
+    source_text: str | None = None  # the source as written at the claim ("He")
+    resolved_name: str | None = None  # the canonical name of the source entity
+    resolved_type: str | None = None  # that entity's type (PERSON, ORG, GPE, ANON, OTHER ...)
+
+    @property
+    def pronoun_source(self) -> bool:
+        """Whether the whole source text is a personal pronoun (case-insensitive)."""
+        return self.source_text is not None and self.source_text.strip().lower() in PRONOUNS
+
+    @property
+    def resolved_to_name(self) -> bool:
+        """Whether the source entity is a name: a PERSON, ORG or GPE, or of any other type
+        whose name is not itself a pronoun (an unresolved "He" becomes an entity named "He")."""
+        if self.resolved_name is None:
+            return False
+        return (self.resolved_type in NAMED_TYPES
+                or self.resolved_name.strip().lower() not in PRONOUNS)
 
 
 Predictor = Callable[[str], list[PredictedAttribution]]
@@ -127,6 +161,8 @@ class AttributionScores:
     n_pred: int = 0
     content_matched: int = 0
     e2e_matched: int = 0
+    pronoun_sources: int = 0
+    pronoun_sources_resolved: int = 0
     gold_by_kind: Counter[str] = field(default_factory=Counter)
     content_by_kind: Counter[str] = field(default_factory=Counter)
     e2e_by_kind: Counter[str] = field(default_factory=Counter)
@@ -143,6 +179,9 @@ class AttributionScores:
         self.n_gold += len(gold)
         self.n_pred += len(pred)
         self.gold_by_kind.update(g.kind for g in gold)
+        pronouns = [p for p in pred if p.pronoun_source]
+        self.pronoun_sources += len(pronouns)
+        self.pronoun_sources_resolved += sum(p.resolved_to_name for p in pronouns)
         gold_sets = [significant_chars(text, g.content) for g in gold]
         pred_sets = [significant_chars(text, p.content) for p in pred]
         for i, j, _ in greedy_match(gold_sets, pred_sets, threshold):
@@ -154,7 +193,8 @@ class AttributionScores:
                 self.e2e_by_kind[kind] += 1
 
     def metrics(self) -> dict[str, float]:
-        """Content and end-to-end P/R/F1, source accuracy on matched contents, counts."""
+        """Content and end-to-end P/R/F1, source accuracy on matched contents, the share of
+        predicted pronoun sources resolved to a name, counts."""
         cp = safe_div(self.content_matched, self.n_pred)
         cr = safe_div(self.content_matched, self.n_gold)
         ep = safe_div(self.e2e_matched, self.n_pred)
@@ -167,6 +207,10 @@ class AttributionScores:
             "e2e_recall": er,
             "e2e_f1": f1_score(ep, er),
             "source_accuracy": safe_div(self.e2e_matched, self.content_matched),
+            "pronoun_sources_resolved": safe_div(
+                self.pronoun_sources_resolved, self.pronoun_sources
+            ),
+            "n_pronoun_sources": self.pronoun_sources,
             "n_gold": self.n_gold,
             "n_pred": self.n_pred,
             "n_content_matched": self.content_matched,
@@ -174,17 +218,29 @@ class AttributionScores:
         }
 
     def breakdown(self) -> dict[str, dict[str, float]]:
-        """Recall by gold kind, with counts."""
+        """Recall and errors by gold kind, plus an ``all`` row.
+
+        Every gold attribution is exactly one of: a content miss (no prediction matched its
+        content), a source error (content matched, source wrong) or an end-to-end hit, so
+        ``content_missed + source_errors + e2e hits = n_gold`` and the table says which of the
+        two kinds of error costs each kind its recall.
+        """
         kinds = list(KINDS) + sorted(set(self.gold_by_kind) - set(KINDS))
-        return {
-            kind: {
-                "n_gold": self.gold_by_kind[kind],
-                "content_matched": self.content_by_kind[kind],
-                "content_recall": safe_div(self.content_by_kind[kind], self.gold_by_kind[kind]),
-                "e2e_recall": safe_div(self.e2e_by_kind[kind], self.gold_by_kind[kind]),
-            }
-            for kind in kinds
-        }
+        rows = {kind: _error_row(self.gold_by_kind[kind], self.content_by_kind[kind],
+                                 self.e2e_by_kind[kind]) for kind in kinds}
+        rows["all"] = _error_row(self.n_gold, self.content_matched, self.e2e_matched)
+        return rows
+
+
+def _error_row(n_gold: int, content: int, e2e: int) -> dict[str, float]:
+    return {
+        "n_gold": n_gold,
+        "content_matched": content,
+        "content_missed": n_gold - content,
+        "source_errors": content - e2e,
+        "content_recall": safe_div(content, n_gold),
+        "e2e_recall": safe_div(e2e, n_gold),
+    }
 
 
 @dataclass(frozen=True)
@@ -277,6 +333,8 @@ class AttributionTask:
             notes.append(f"{len(unannotated)} text(s) without annotations were skipped")
         if skipped_events:
             notes.append(f"{skipped_events} gold attribution event(s) without content skipped")
+        if not any(p.source_text is not None for batch in predictions for p in batch):
+            notes.append("the predictor gives no source_text: pronoun_sources_resolved not measured")
         failures = getattr(predict_many, "failures", [])
         if failures:
             notes.append(f"{len(failures)} text(s) failed in the pipeline: {failures[:3]}")

@@ -75,7 +75,8 @@ def _align(clean: str, original: str) -> list[int]:
 
 
 def claims_to_predictions(document: Any, text: str) -> list[PredictedAttribution]:
-    """Map a processed Document's non-narration claims to predictions over ``text``."""
+    """Map a processed Document's non-narration claims to predictions over ``text``, with the
+    source as written and the entity it was resolved to (for ``pronoun_sources_resolved``)."""
     to_original = map_offsets(document.text, text)
     predictions = []
     for claim in document.claims:
@@ -87,7 +88,12 @@ def claims_to_predictions(document: Any, text: str) -> list[PredictedAttribution
         source = None
         if claim.source_span is not None:
             source = to_original((claim.source_span.start, claim.source_span.end))
-        predictions.append(PredictedAttribution([content], [source] if source else []))
+        entity = document.entity(claim.source_entity)
+        predictions.append(PredictedAttribution(
+            [content], [source] if source else [], source_text=claim.source_text,
+            resolved_name=entity.name if entity else None,
+            resolved_type=entity.type if entity else None,
+        ))
     return predictions
 
 

@@ -15,7 +15,13 @@ from typing import Any
 from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Entity, Span
 from claimtrack.stages.actors import EntityRegistry, code_entity
-from claimtrack.stages.cue_frames import frame_of, learned_frames, subject_of, unlikely_frames
+from claimtrack.stages.cue_frames import (
+    RELATIVE_PRONOUNS,
+    frame_of,
+    learned_frames,
+    subject_of,
+    unlikely_frames,
+)
 from claimtrack.stages.quotes import find_quotes
 from claimtrack.stages.stance import cue_stances, is_no_comment, stance_of
 
@@ -125,10 +131,12 @@ class _Finder:
             return
         sent = token.sent
         phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
-        if phrase_start - sent.start <= 1:
+        if phrase_start - sent.start <= 1:  # "According to X, ..."
             rest = self.parse[phrase_end : sent.end]
-        else:
-            rest = self.parse[sent.start : phrase_start]
+        elif all(t.is_punct or t.is_space for t in self.parse[phrase_end : sent.end]):
+            rest = self.parse[sent.start : phrase_start]  # "..., according to X."
+        else:  # "The decision, according to X, was ...": the sentence around the phrase
+            rest = self.parse[sent.start : sent.end]
         rest_tokens = [t for t in rest if not t.is_punct]
         if not rest_tokens:
             return
@@ -350,7 +358,12 @@ class _Finder:
              cue_text: str, cue_end: int | None = None) -> None:
         first, last = self._source_range(head)
         speakers = [c.source_entity for c in self.doc.claims if c.source_entity]
-        entity = self.registry.resolve(head, first, last, speakers)
+        if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            # "a young woman who said ...": the span stays "who", the source is the woman
+            antecedent = head.head.head
+            entity = self.registry.resolve(antecedent, *self._source_range(antecedent), speakers)
+        else:
+            entity = self.registry.resolve(head, first, last, speakers)
         full = self.parse[head.left_edge.i : head.right_edge.i + 1].text
         if entity.type == "ANON" and full != entity.name and not entity.role:
             entity.role = full

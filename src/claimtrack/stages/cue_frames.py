@@ -15,6 +15,7 @@ from typing import Any
 from claimtrack import lexicons
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # A frame is worth adding while its precision exceeds half the F1 we can reach (Lipton et al.
 # 2014, "Thresholding classifiers to maximize F1"): about 0.6 here, so 0.3.
 LEARNED_MIN_PRECISION = 0.3
