@@ -28,7 +28,7 @@ import resource
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,7 @@ def run_benchmark(articles: Sequence[tuple[str, str]], pipeline: Any = None) -> 
     ratio = overhead_ratio(stage_best)
     return {
         "benchmark": "attribution_overhead",
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "spacy": _version("spacy"), "model": nlp.meta.get("name"),
                     "model_version": nlp.meta.get("version"), "pipes": list(nlp.pipe_names)},
@@ -248,21 +248,29 @@ def format_results(results: dict[str, Any]) -> str:
         return "  ".join([row[0].ljust(widths[0]), *rest]).rstrip()
 
     first = pipe["runs"][0]
+    by_run = ", ".join(f"{r:.1%}" for r in over["ratio_by_run"])
     verdict = "met" if over["meets_criterion"] else "NOT met"
-    return "\n".join([
-        f"{results['n_articles']} articles, {results['n_words']:,} words, batch "
-        f"{results['batch_size']}, runs {results['order']}, best of {results['best_of']}",
-        "", render(header), "  ".join("-" * w for w in widths), *map(render, cells), "",
+    summary = (
         f"actors + attribution: {over['seconds']:.2f} s = {over['ratio_to_nlp_stage']:.1%} of the "
-        f"nlp stage ({over['nlp_stage_seconds']:.2f} s; by run: "
-        + ", ".join(f"{r:.1%}" for r in over["ratio_by_run"])
-        + f"), {over['ratio_to_bare_parse']:.1%} of the bare parse; criterion "
-        f"<= {over['criterion']:.0%}: {verdict}",
+        f"nlp stage ({over['nlp_stage_seconds']:.2f} s; by run: {by_run}), "
+        f"{over['ratio_to_bare_parse']:.1%} of the bare parse; criterion "
+        f"<= {over['criterion']:.0%}: {verdict}"
+    )
+    heading = (
+        f"{results['n_articles']} articles, {results['n_words']:,} words, batch "
+        f"{results['batch_size']}, runs {results['order']}, best of {results['best_of']}"
+    )
+    counts = (
         f"pipeline per run: {first['ok']} ok, {first['failed']} failed, {first['claims']:,} "
-        f"claims ({first['attributed_claims']:,} not narration)",
+        f"claims ({first['attributed_claims']:,} not narration)"
+    )
+    memory = (
         "peak RSS is the process's (ru_maxrss): bare parse = after the first parse, before the "
-        "pipeline was built; pipeline = after all runs",
-    ])
+        "pipeline was built; pipeline = after all runs"
+    )
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([heading, "", render(header), rule, *map(render, cells), "", summary,
+                      counts, memory])
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

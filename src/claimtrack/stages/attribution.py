@@ -36,6 +36,7 @@ COMPLEMENT_ONLY = {"find", "show", "indicate", "conclude", "add", "note", "post"
                    "explain", "expect", "fear", "think", "believe", "charge", "maintain"}
 SOURCE_DROP = {"relcl", "acl", "appos", "punct", "advcl", "cc"}
 MIN_QUOTE_WORDS = 4
+COLON_SOURCE_MAX_TOKENS = 6  # "Gov. Mary Fallin: ..." -- a longer left side is not a byline
 CONTINUATION_GAP = 60  # characters from the cue to a quote that continues the same claim
 # Learned cue frames are not taken in conditional or temporal clauses: "until Russia withdraws
 # its forces" is a condition, not something Russia says.
@@ -90,6 +91,7 @@ class _Finder:
                 self._according_to(token)
             elif token.lemma_ in self.nominal and token.pos_ == "NOUN":
                 self._nominal(token)
+        self._colon_headlines()
         self._unattributed_quotes()
         self._narration()
         self.doc.claims.sort(key=lambda c: (c.content.start, c.cue_span.start if c.cue_span else 0))
@@ -161,6 +163,25 @@ class _Finder:
             stance = stance_of(None, "say", self.parse, start, end)
         self._add(source, noun, start, end, "indirect", stance, cue_text=noun.text)
         self.nominal_claims.add(id(self.doc.claims[-1]))
+
+    def _colon_headlines(self) -> None:
+        """'Flynn: Trump "absolutely right" on ...': a name, a colon, and what the name says."""
+        for sent in self.parse.sents:
+            colon = next((t for t in sent[:COLON_SOURCE_MAX_TOKENS + 1] if t.text == ":"), None)
+            if colon is None or colon.i == sent.start:
+                continue
+            left = self.parse[sent.start : colon.i]
+            names = [e for e in self.parse.ents if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}
+                     and left.start <= e.start and e.end <= left.end]
+            rest = [t for t in self.parse[colon.i + 1 : sent.end] if not t.is_space]
+            if not names or sum(len(e) for e in names) < len(left) - 2 or len(rest) < 3:
+                continue
+            if any(c.content.overlaps(Span(rest[0].idx, rest[-1].idx + len(rest[-1])))
+                   for c in self.doc.claims):
+                continue
+            start, end = rest[0].idx, rest[-1].idx + len(rest[-1])
+            stance = stance_of(None, "say", self.parse, start, end)
+            self._add(names[-1].root, colon, start, end, "indirect", stance, cue_text=":")
 
     def _unattributed_quotes(self) -> None:
         """A quotation that fills most of its sentence and has no cue: the last quoted speaker."""
