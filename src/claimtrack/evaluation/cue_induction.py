@@ -15,7 +15,7 @@ from pathlib import Path
 from claimtrack.evaluation.attribution import list_split, read_text
 from claimtrack.evaluation.base import default_data_dir
 from claimtrack.evaluation.brat import gold_attributions, parse_ann
-from claimtrack.stages.cue_frames import frame_of, subject_of
+from claimtrack.stages.cue_frames import frame_of, noun_frame_of, noun_source_of, subject_of
 from claimtrack.stages.nlp import load_model
 
 OUTPUT = Path(__file__).resolve().parents[1] / "lexicons" / "learned_cues.tsv"
@@ -40,9 +40,12 @@ def induce(split_dir: Path) -> tuple[Counter[str], Counter[str]]:
                 if span is not None:
                     heads.add(span.root.i)
         for token in parse:
-            if token.pos_ not in {"VERB", "AUX"} or subject_of(token) is None:
+            if token.pos_ in {"VERB", "AUX"} and subject_of(token) is not None:
+                key = f"{token.lemma_.lower()}|{frame_of(token)}"
+            elif token.pos_ == "NOUN" and noun_source_of(token) is not None:
+                key = f"{token.lemma_.lower()}|{noun_frame_of(token)}"
+            else:
                 continue
-            key = f"{token.lemma_.lower()}|{frame_of(token)}"
             seen[key] += 1
             if token.i in heads:
                 cues[key] += 1

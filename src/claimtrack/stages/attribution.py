@@ -19,6 +19,8 @@ from claimtrack.stages.cue_frames import (
     RELATIVE_PRONOUNS,
     frame_of,
     learned_frames,
+    noun_frame_of,
+    noun_source_of,
     subject_of,
     unlikely_frames,
 )
@@ -91,6 +93,9 @@ class _Finder:
                 self._according_to(token)
             elif token.lemma_ in self.nominal and token.pos_ == "NOUN":
                 self._nominal(token)
+            elif (self.learned and token.pos_ == "NOUN" and noun_source_of(token) is not None
+                  and (token.lemma_.lower(), noun_frame_of(token)) in self.learned):
+                self._learned_nominal(token)
         self._colon_headlines()
         self._unattributed_quotes()
         self._narration()
@@ -161,6 +166,25 @@ class _Finder:
         stance = self.nominal[noun.lemma_]
         if stance != "deny":
             stance = stance_of(None, "say", self.parse, start, end)
+        self._add(source, noun, start, end, "indirect", stance, cue_text=noun.text)
+        self.nominal_claims.add(id(self.doc.claims[-1]))
+
+    def _learned_nominal(self, noun: Any) -> None:
+        """A reporting noun learned from PolNeAR: "his attacks on X", "her decision to Y"."""
+        frame = noun_frame_of(noun)
+        if frame in {"noun_that", "noun_to"}:
+            clause = next(c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"})
+            start, end = self._extent(clause)
+        elif frame.startswith("noun_prep_"):
+            prep = next(c for c in noun.children if c.dep_ == "prep" and c.lower_ == frame[10:])
+            objects = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+            if not objects:
+                return
+            start, end = self._extent(objects[0])
+        else:
+            return
+        source = noun_source_of(noun)
+        stance = stance_of(None, "say", self.parse, start, end)
         self._add(source, noun, start, end, "indirect", stance, cue_text=noun.text)
         self.nominal_claims.add(id(self.doc.claims[-1]))
 

@@ -82,3 +82,25 @@ def unlikely_frames(max_precision: float = 0.25, min_seen: int = 20) -> frozense
         if seen >= min_seen and cues / seen < max_precision:
             out.add((lemma, frame))
     return frozenset(out)
+
+
+def noun_source_of(noun: Any) -> Any | None:
+    """The source of a reporting noun: "Russia's denials", "the criticism by the union"."""
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        return poss
+    by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"by", "from"}), None)
+    return next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+
+
+def noun_frame_of(noun: Any) -> str:
+    """The shape of a reporting noun's complement: noun_that, noun_to, noun_prep_<word>, noun."""
+    for child in noun.children:
+        if child.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.lower_ == "that" and m.dep_ == "mark" for m in child.children):
+            return "noun_that"
+        if child.dep_ == "acl" and any(m.dep_ == "aux" and m.lower_ == "to" for m in child.children):
+            return "noun_to"
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ not in {"by", "from"}
+                 and any(g.dep_ in {"pobj", "pcomp"} for g in c.children)), None)
+    return f"noun_prep_{prep.lower_}" if prep is not None else "noun"
