@@ -18,19 +18,30 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
     """Spans of quoted passages, quote marks included, in text order."""
     text = text.replace("\'\'", '"\x00')  # typewriter double quote '' (same length, offsets kept)
     quotes: list[Span] = []
+    continued: Span | None = None  # an unclosed quote of the previous paragraph
     for para in paragraphs or [Span(0, len(text))]:
         open_at: int | None = None
         closer = ""
+        first_in_para = True
         for i in range(para.start, para.end):
             ch = text[i]
             if open_at is None:
                 if ch in OPENERS or ch == STRAIGHT:
                     open_at, closer = i, OPENERS.get(ch, STRAIGHT)
+                    if first_in_para and continued is not None and text[para.start:i].strip() == "":
+                        quotes.remove(continued)  # the quote runs on into this paragraph
+                        open_at = continued.start
+                    continued = None
+                    first_in_para = False
+                elif not ch.isspace():
+                    first_in_para, continued = False, None
             elif ch == closer or (closer == "”" and ch == STRAIGHT) or (closer == STRAIGHT and ch == "”"):
                 close = i + 2 if text[i + 1 : i + 2] == "\x00" else i + 1
                 if close - open_at > MIN_QUOTE_CHARS:
                     quotes.append(Span(open_at, close))
                 open_at = None
+        continued = None
         if open_at is not None and para.end - open_at > MIN_QUOTE_CHARS:
-            quotes.append(Span(open_at, para.end))
+            continued = Span(open_at, para.end)
+            quotes.append(continued)
     return quotes
