@@ -33,6 +33,9 @@ def test_cli_process_then_show_the_example(db: str, pipeline: object) -> None:
     for expected in ("Army Says Rebels Shelled", "Olena Marchenko", "no_comment", "deny",
                      "Kharkiv", "2024-03-04"):
         assert expected in out
+    glance = out.split("Who says what")[1].split("Claims")[0]
+    assert "denies" in glance and "rebel command" in glance.split("denies")[1].splitlines()[0]
+    assert "declines to comment" in glance and "A rebel spokesman" in glance
     assert "newsletter" not in out.split("Claims")[1]
 
 

@@ -38,6 +38,8 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
     if not doc.analysed:
         out.print(Text(doc.status, style="bold yellow"))
 
+    _render_stances(doc, out)
+
     claims = Table(title="Claims", show_lines=False, expand=True)
     for name, ratio in (("id", 0), ("source", 2), ("cue", 1), ("stance", 1), ("kind", 1), ("content", 6)):
         claims.add_column(name, ratio=ratio or None, overflow="fold")
@@ -93,6 +95,32 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
         for span in doc.dropped:
             dropped.add_row(Text(span.text), Text(span.reason))
         out.print(dropped)
+
+
+STANCE_LABELS = {"assert": "asserts", "deny": "denies", "hedge": "hedges",
+                 "no_comment": "declines to comment", "question": "questions"}
+
+
+def _render_stances(doc: Document, out: Console) -> None:
+    """Who asserts, who denies, who hedges: the sources of the attributed claims by stance."""
+    by_stance: dict[str, list[str]] = {}
+    for claim in doc.claims:
+        if claim.kind == "narration":
+            continue
+        source = doc.source_name(claim)
+        names = by_stance.setdefault(claim.stance, [])
+        if source not in names:
+            names.append(source)
+    if not by_stance:
+        return
+    table = Table(title="Who says what", show_header=False, expand=True)
+    table.add_column("stance", style="bold")
+    table.add_column("sources", overflow="fold")
+    for stance, label in STANCE_LABELS.items():
+        if stance in by_stance:
+            table.add_row(Text(label, style=STANCE_STYLE.get(stance, "")),
+                          Text("; ".join(by_stance[stance])))
+    out.print(table)
 
 
 def _actor(actor: Any) -> str:
