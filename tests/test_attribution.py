@@ -87,3 +87,9 @@ def test_attribution_relative_pronoun_source_is_its_antecedent(nlp: Any) -> None
     doc = attribute(nlp, "A nurse who said the ward was full was sent home.")
     claim = next(c for c in doc.claims if c.cue == "said")
     assert claim.source_text == "who" and doc.source_name(claim) == "A nurse"
+
+
+def test_attribution_first_person_inside_a_quote_is_its_speaker(nlp: Any) -> None:
+    doc = attribute(nlp, '"We warned them that the talks would fail," said Foreign Minister Ana Silva.')
+    inner = next(c for c in doc.claims if c.source_text == "We")
+    assert doc.source_name(inner) == "Ana Silva" and inner.parent is not None

@@ -8,7 +8,7 @@ head nouns and titles in ``lexicons/sectors.tsv``. First version: issue 6 extend
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from claimtrack import lexicons
 
@@ -28,27 +28,34 @@ def _sector_words() -> dict[str, str]:
     return {key: row[0] for key, row in lexicons.table("sectors.tsv").items()}
 
 
+@cache
+def _country_pattern() -> re.Pattern[str]:
+    """One alternation of every name, longest first, so a search finds the leftmost name and,
+    at one position, the longest ("united states" before "us")."""
+    names = sorted(country_names(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+
+
+@cache
+def _sector_pattern() -> re.Pattern[str]:
+    words = sorted(_sector_words(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+@lru_cache(maxsize=65536)
 def code_country(text: str) -> str | None:
-    """The first country or IGO named in the text, longest names first ("Ukraine's army" -> UKR)."""
+    """The first country or IGO named in the text ("Ukraine's army" -> UKR)."""
     lowered = " " + re.sub(r"['’]s\b", "", text.lower()) + " "
-    best: tuple[int, str] | None = None
-    for name, code in country_names().items():
-        match = re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", lowered)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), code)
-    return best[1] if best else None
+    match = _country_pattern().search(lowered)
+    return country_names()[match.group(1)] if match else None
 
 
+@lru_cache(maxsize=65536)
 def code_sector(text: str) -> str | None:
     """The sector of the actor's head noun or title; rebels win over government words."""
-    lowered = text.lower()
-    found = []
-    for word, sector in _sector_words().items():
-        match = re.search(rf"\b{re.escape(word)}\b", lowered)
-        if match:
-            found.append((sector, match.start()))
+    found = [_sector_words()[m.group(1)] for m in _sector_pattern().finditer(text.lower())]
     if not found:
         return None
-    if any(s == "REB" for s, _ in found):
+    if "REB" in found:
         return "REB"
-    return max(found, key=lambda item: item[1])[0]  # the last one is nearest the head noun
+    return found[-1]  # the last one is nearest the head noun

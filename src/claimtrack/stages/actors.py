@@ -20,6 +20,7 @@ ACTOR_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE"}
 TOKEN_ENTITY = "claimtrack.token_entity"  # key in spaCy Doc.user_data: token index -> Entity.id
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"they", "it", "them", "its", "their"}
+FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 ANONYMOUS_HEADS = {
     "source", "sources", "official", "officials", "resident", "residents", "witness",
     "witnesses", "diplomat", "diplomats", "people", "person", "man", "woman", "spokesman",
@@ -86,6 +87,8 @@ class EntityRegistry:
         """The entity a source phrase refers to; ``speakers`` are earlier sources, newest last."""
         phrase = self.parse[start_i:end_i]
         lower = head.lower_
+        if lower in FIRST_PERSON:  # "I", "we": the speaker of the quote, known later
+            return self._new(phrase.text, "SPEAKER")
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
             entity = self._antecedent(lower, head.i)
             if entity is not None:

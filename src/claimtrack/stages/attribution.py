@@ -103,6 +103,7 @@ class _Finder:
         for n, claim in enumerate(self.doc.claims, start=1):
             claim.id = f"C{n}"  # ids in reading order
         self._nest()
+        self._first_person_speakers()
 
     # --- claim kinds -------------------------------------------------------------------------
 
@@ -452,6 +453,22 @@ class _Finder:
             self.outlet = Entity(id=f"E{len(self.doc.entities) + 1}", name=name, type="OUTLET")
             self.doc.entities.append(self.outlet)
         return self.outlet
+
+    def _first_person_speakers(self) -> None:
+        """'"We know they are there," said the minister': "we" inside a quote is its speaker.
+        Unresolved first-person sources keep an entity of their own."""
+        placeholders = {e.id for e in self.doc.entities if e.type == "SPEAKER"}
+        for claim in self.doc.claims:
+            if claim.source_entity in placeholders:
+                parent = self.doc.claim(claim.parent)
+                if parent is not None and parent.source_entity not in placeholders:
+                    claim.source_entity = parent.source_entity
+        used = {c.source_entity for c in self.doc.claims}
+        self.doc.entities = [e for e in self.doc.entities
+                             if e.id not in placeholders or e.id in used]
+        for entity in self.doc.entities:
+            if entity.type == "SPEAKER":
+                entity.type = "OTHER"
 
     def _nest(self) -> None:
         """A claim whose cue lies inside another claim's content is nested in the innermost one."""

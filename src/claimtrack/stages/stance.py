@@ -9,6 +9,7 @@ there are no ..."); a hedge word ("probably", "reportedly", modal verbs), a cond
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from claimtrack import lexicons
@@ -20,9 +21,21 @@ NEGATIVE_ADVERBS = {"never", "not", "n't", "nowhere"}
 MODAL_HEDGES = {"may", "might", "could"}
 
 
+@cache
 def cue_stances() -> dict[str, str]:
-    """Cue lemma -> the stance the cue carries by itself (lexicons/cues.tsv)."""
+    """Cue lemma -> the stance the cue carries by itself (lexicons/cues.tsv). Do not mutate."""
     return {lemma: row[0] for lemma, row in lexicons.table("cues.tsv").items()}
+
+
+@cache
+def _cue_lemmas() -> frozenset[str]:
+    return frozenset(cue_stances())
+
+
+def _tokens(parse: Any, start: int, end: int) -> list[Any]:
+    """The tokens in [start, end) without scanning the whole document."""
+    span = parse.char_span(start, end, alignment_mode="expand")
+    return [t for t in span if start <= t.idx < end] if span is not None else []
 
 
 def is_no_comment(cue: Any) -> bool:
@@ -47,10 +60,10 @@ def is_negated(predicate: Any) -> bool:
     return False
 
 
-def content_predicates(parse: Any, start: int, end: int, cues: set[str]) -> list[Any]:
+def content_predicates(parse: Any, start: int, end: int, cues: frozenset[str]) -> list[Any]:
     """Main predicates of a content span: tokens whose head lies outside it (one per clause),
     followed into the complement when the predicate is itself a report ('said ... there are')."""
-    inside = [t for t in parse if start <= t.idx < end]
+    inside = _tokens(parse, start, end)
     roots = [t for t in inside if t.head.i == t.i or not start <= t.head.idx < end]
     roots = [t for t in roots if t.pos_ in {"VERB", "AUX", "NOUN", "ADJ", "PRON"}]
     out: list[Any] = []
@@ -71,10 +84,10 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
         return "deny"
     if cue is not None and any(c.dep_ == "neg" for c in cue.children):
         return "deny"
-    predicates = content_predicates(parse, start, end, set(stances))
+    predicates = content_predicates(parse, start, end, _cue_lemmas())
     if any(is_negated(p) for p in predicates):
         return "deny"
-    content = [t for t in parse if start <= t.idx < end]
+    content = _tokens(parse, start, end)
     hedges = lexicons.words("hedges.txt")
     if any(t.lower_ in hedges and (t.tag_ == "MD" or t.lower_ not in MODAL_HEDGES) for t in content):
         return "hedge"
