@@ -29,7 +29,7 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
         LanguageStage(),
         make_nlp_stage(settings.nlp.model, settings.nlp.batch_size),
         ActorsStage(),
-        AttributionStage(),
+        AttributionStage(learned_cues=settings.attribution.learned_cues),
         EventsStage(),
     ]
     if with_places:
@@ -51,12 +51,13 @@ def _default_pipeline() -> Pipeline:
     return build_pipeline()
 
 
-def process_many(raws: Iterable[RawDocument | str]) -> list[Document]:
-    """Process many articles in batches; the first failure raises InputError naming it."""
+def process_many(raws: Iterable[RawDocument | str], pipeline: Pipeline | None = None) -> list[Document]:
+    """Process many articles in batches (with the default pipeline unless one is given); the
+    first failure raises InputError naming it."""
     items = [raw_from_string(r, name=f"<string {i}>") if isinstance(r, str) else r
              for i, r in enumerate(raws)]
     out = []
-    for outcome in _default_pipeline().run(items):
+    for outcome in (pipeline or _default_pipeline()).run(items):
         if outcome.document is None:
             raise InputError(outcome.name, outcome.error or "failed")
         out.append(outcome.document)

@@ -263,12 +263,14 @@ def places(name: str | None, country: str | None, doc_id: str | None, date_from:
 @click.argument("task")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev"]), help="Data split (attribution).")
+@click.option("--rules-only", is_flag=True,
+              help="Attribution: the hand lexicon only, without the cue frames learned from PolNeAR train.")
 @click.option("--compare", is_flag=True,
               help="Extraction tasks: also run trafilatura, readability-lxml and simple baselines "
                    "on the same pages in the same run, side by side.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the report as JSON here.")
-def evaluate(task: str, data_dir: str | None, split: str | None, compare: bool,
-             json_path: str | None) -> None:
+def evaluate(task: str, data_dir: str | None, split: str | None, rules_only: bool,
+             compare: bool, json_path: str | None) -> None:
     """Score a stage on a gold set: extract-html, extract-plaintext, attribution."""
     from claimtrack.evaluation.base import available_tasks, run_task
 
@@ -280,6 +282,10 @@ def evaluate(task: str, data_dir: str | None, split: str | None, compare: bool,
         options["baselines"] = compare
     elif compare:
         raise click.BadParameter(f"--compare applies to the extraction tasks, not {task!r}")
+    if rules_only:
+        if task != "attribution":
+            raise click.BadParameter("--rules-only applies to the attribution task")
+        options["rules_only"] = True
     with _errors_exit():
         report = run_task(task, data_dir, **options)
     click.echo(report.format_table())

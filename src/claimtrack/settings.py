@@ -46,11 +46,21 @@ class NlpConfig:
 
 
 @dataclass
+class AttributionConfig:
+    learned_cues: bool = field(
+        default=True,
+        metadata={"help": "Use cue frames learned from PolNeAR train besides the hand lexicon "
+                          "(False: rule-only mode)."},
+    )
+
+
+@dataclass
 class Settings:
     """Everything a pipeline run can be configured with."""
 
     reader: ReaderConfig = field(default_factory=ReaderConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
+    attribution: AttributionConfig = field(default_factory=AttributionConfig)
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(dotted name, default, help) for every setting, for CLI help and docs."""

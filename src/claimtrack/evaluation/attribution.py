@@ -284,7 +284,7 @@ def list_split(split_dir: Path) -> tuple[list[PolnearText], list[str]]:
 class AttributionTask:
     """Score predicted attributions (content and source) against PolNeAR."""
 
-    options = ("split", "predict", "predict_many", "limit", "threshold")
+    options = ("split", "predict", "predict_many", "limit", "threshold", "rules_only")
 
     def run(self, data_dir: Path, options: Mapping[str, Any]) -> EvalReport:
         check_options(TASK, options, self.options)
@@ -307,7 +307,15 @@ class AttributionTask:
         else:
             from claimtrack.evaluation.pipeline_predictor import PipelinePredictor
 
-            predict_many = options.get("predict_many") or PipelinePredictor()
+            pipeline = None
+            if options.get("rules_only"):
+                from claimtrack.api import build_pipeline
+                from claimtrack.settings import Settings
+
+                settings = Settings()
+                settings.attribution.learned_cues = False
+                pipeline = build_pipeline(settings)
+            predict_many = options.get("predict_many") or PipelinePredictor(pipeline=pipeline)
         predictions = predict_many(contents) if contents else []
         if len(predictions) != len(contents):
             raise EvaluationError(

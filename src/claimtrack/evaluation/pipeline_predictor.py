@@ -109,8 +109,9 @@ class PipelinePredictor:
     predictions and are listed in ``failures``.
     """
 
-    def __init__(self, clean: bool = True) -> None:
+    def __init__(self, clean: bool = True, pipeline: Any = None) -> None:
         self.clean = clean
+        self.pipeline = pipeline  # None: claimtrack's default pipeline
         self.failures: list[str] = []
         self.realigned = 0
 
@@ -129,7 +130,8 @@ class PipelinePredictor:
         documents: list[Any] = []
         if process_many is not None:
             try:
-                documents = list(process_many(self._inputs(texts)))
+                extra = {"pipeline": self.pipeline} if self.pipeline is not None else {}
+                documents = list(process_many(self._inputs(texts), **extra))
             except ClaimtrackError:
                 if process is None:
                     raise
