@@ -87,6 +87,7 @@ class _Finder:
                 if (token.lemma_.lower(), frame_of(token)) not in self.unlikely:
                     self._verbal(token)
             elif (self.learned and token.pos_ in {"VERB", "AUX"} and not _conditional(token)
+                  and not self._quoted(token)
                   and (token.lemma_.lower(), frame_of(token)) in self.learned):
                 self._verbal(token, learned=True)
             elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -94,6 +95,7 @@ class _Finder:
             elif token.lemma_ in self.nominal and token.pos_ == "NOUN":
                 self._nominal(token)
             elif (self.learned and token.pos_ == "NOUN" and noun_source_of(token) is not None
+                  and not self._quoted(token)
                   and (token.lemma_.lower(), noun_frame_of(token)) in self.learned):
                 self._learned_nominal(token)
         self._colon_headlines()
@@ -116,6 +118,8 @@ class _Finder:
             return
         if cue.lemma_ in BELIEF_CUES and subject.lower_ in {"i", "you", "we"}:
             return  # "I think" is a speaker's hedge inside a quote, not a new attribution
+        if subject.lower_ in {"you"} and self._quoted(cue):
+            return  # "you said it yourself" inside a quote addresses someone, reports nothing
         content = self._frame_content(cue) if learned else self._content(cue)
         if content is None:
             return
@@ -169,6 +173,10 @@ class _Finder:
             stance = stance_of(None, "say", self.parse, start, end)
         self._add(source, noun, start, end, "indirect", stance, cue_text=noun.text)
         self.nominal_claims.add(id(self.doc.claims[-1]))
+
+    def _quoted(self, token: Any) -> bool:
+        """Inside quotation marks: a learned frame there is the speaker's wording, not a report."""
+        return any(q.start < token.idx < q.end for q in self.quotes)
 
     def _learned_nominal(self, noun: Any) -> None:
         """A reporting noun learned from PolNeAR: "his attacks on X", "her decision to Y"."""
