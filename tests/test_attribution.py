@@ -36,6 +36,7 @@ CASES = [
     ("The pastor praised the volunteers for their courage.", "pastor", "praised", "assert", "indirect", "the volunteers for their courage"),
     ("The bridge, according to the city engineer, was never safe.", "city engineer", "according to", "deny", "according_to", "The bridge"),
     ("Mayor Lee: the bridge will reopen in May", "Lee", ":", "assert", "indirect", "the bridge"),
+    ('Flood season arrives early - John Smith: "The river is already very high."', "John Smith", ":", "assert", "direct", '"The river'),
     ("According to a police source, the suspect fled the country.", "a police source", "according to", "assert", "according_to", "the suspect"),
     ('Senator Ana Ruiz said the plan was "a disaster for farmers" and should be dropped.', "Ana Ruiz", "said", "assert", "mixed", "the plan"),
 ]

@@ -22,6 +22,7 @@ def paragraphs(text: str) -> list[Span]:
         ('He said: "We will stay."', ['"We will stay."']),
         ("“Enough,” she said, “is enough.”", ["“Enough,”", "“is enough.”"]),
         ("''It is over,'' he said.", ["''It is over,''"]),
+        ("“It's unusual,“ said the lawyer. “Very.”", ["“It's unusual,“", "“Very.”"]),
         ('"The first part runs on\n\n"and ends here," he said.', ['"The first part runs on\n\n"and ends here,"']),
         ('"Unclosed at the end\n\nThe next paragraph is narration.', ['"Unclosed at the end']),
     ],

@@ -198,7 +198,9 @@ class _Finder:
         self.nominal_claims.add(id(self.doc.claims[-1]))
 
     def _colon_headlines(self) -> None:
-        """'Flynn: Trump "absolutely right" on ...': a name, a colon, and what the name says."""
+        """'Flynn: Trump "absolutely right" on ...': a name, a colon, and what the name says;
+        '... - Mark Blumenthal: "quote"': a name right before a colon that opens a quotation."""
+        self._name_colon_quotes()
         for sent in self.parse.sents:
             colon = next((t for t in sent[:COLON_SOURCE_MAX_TOKENS + 1] if t.text == ":"), None)
             if colon is None or colon.i == sent.start:
@@ -215,6 +217,20 @@ class _Finder:
             start, end = rest[0].idx, rest[-1].idx + len(rest[-1])
             stance = stance_of(None, "say", self.parse, start, end)
             self._add(names[-1].root, colon, start, end, "indirect", stance, cue_text=":")
+
+    def _name_colon_quotes(self) -> None:
+        names = {e.end: e for e in self.parse.ents if e.label_ in {"PERSON", "ORG"}}
+        for token in self.parse:
+            if token.text != ":" or token.i not in names:
+                continue
+            quote = next((q for q in self.quotes if q.start >= token.idx + 1), None)
+            if quote is None or self.doc.text[token.idx + 1 : quote.start].strip():
+                continue
+            if any(c.content.overlaps(quote) for c in self.doc.claims):
+                continue
+            stance = stance_of(None, "say", self.parse, quote.start, quote.end)
+            self._add(names[token.i].root, token, quote.start, quote.end, "direct", stance,
+                      cue_text=":")
 
     def _unattributed_quotes(self) -> None:
         """A quotation that fills most of its sentence and has no cue: the last quoted speaker."""

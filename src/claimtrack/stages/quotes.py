@@ -35,7 +35,8 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
                     first_in_para = False
                 elif not ch.isspace():
                     first_in_para, continued = False, None
-            elif ch == closer or (closer == "”" and ch == STRAIGHT) or (closer == STRAIGHT and ch == "”"):
+            elif ch == closer or (closer == "”" and ch == STRAIGHT) or (closer == STRAIGHT and ch == "”") \
+                    or (ch == "“" and _closes_word(text, i)):  # “It's unusual,“ said ...
                 close = i + 2 if text[i + 1 : i + 2] == "\x00" else i + 1
                 if close - open_at > MIN_QUOTE_CHARS:
                     quotes.append(Span(open_at, close))
@@ -45,3 +46,9 @@ def find_quotes(text: str, paragraphs: list[Span]) -> list[Span]:
             continued = Span(open_at, para.end)
             quotes.append(continued)
     return quotes
+
+
+def _closes_word(text: str, i: int) -> bool:
+    """An opening curly quote used as a closing one: right after a word, before a space."""
+    after = text[i + 1 : i + 2]
+    return i > 0 and not text[i - 1].isspace() and (after == "" or after.isspace() or after in ".,;:!?")
