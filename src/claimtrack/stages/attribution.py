@@ -83,10 +83,13 @@ class _Finder:
 
     def find(self) -> None:
         for token in self.parse:
+            before = len(self.doc.claims)
             if token.lemma_ in self.cues and token.pos_ in {"VERB", "AUX"}:
                 if (token.lemma_.lower(), frame_of(token)) not in self.unlikely:
                     self._verbal(token)
-            elif (self.learned and token.pos_ in {"VERB", "AUX"} and not _conditional(token)
+            if len(self.doc.claims) > before:
+                continue
+            if (self.learned and token.pos_ in {"VERB", "AUX"} and not _conditional(token)
                   and not self._quoted(token)
                   and (token.lemma_.lower(), frame_of(token)) in self.learned):
                 self._verbal(token, learned=True)
@@ -115,6 +118,12 @@ class _Finder:
             return  # "declined to comment": part of the cue already attributed
         subject = subject_of(cue)
         if subject is None:
+            if _agentless_passive(cue) and not learned:  # "Trump is expected to win"
+                content = self._content(cue)
+                if content is not None:
+                    start, end, kind = self._snap(*content, cue)
+                    self._add_unsourced(cue, start, end, kind,
+                                        stance_of(cue, cue.lemma_, self.parse, start, end))
             return
         if cue.lemma_ in BELIEF_CUES and subject.lower_ in {"i", "you", "we"}:
             return  # "I think" is a speaker's hedge inside a quote, not a new attribution
@@ -515,3 +524,9 @@ def _conditional(verb: Any) -> bool:
     """A verb heading an adverbial clause introduced by 'until', 'if', 'when' ..."""
     return verb.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in verb.children)
+
+
+def _agentless_passive(verb: Any) -> bool:
+    """'is expected to', 'it was reported that': a passive report that names no source."""
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) and not any(
+        c.dep_ == "agent" for c in verb.children)
