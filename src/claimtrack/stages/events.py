@@ -20,6 +20,8 @@ from claimtrack.stages.actors import TOKEN_ENTITY
 
 MODALS_HYPOTHETICAL = {"would", "could", "might", "may", "should"}
 FUTURE = {"will", "shall"}
+MILITARY_NOUNS = {"troop", "troops", "soldier", "force", "forces", "warship", "tank", "jet",
+                  "army", "unit", "battalion", "brigade", "marine", "police"}
 CANCEL_VERBS = {"cancel", "postpone", "call", "scrap", "abandon", "suspend", "delay"}
 
 
@@ -73,6 +75,12 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     if found is None:
         return None
     etype, mode = found
+    if lemma == "call" and not _prep_objects(token, {"on", "for", "upon"}) and not any(
+            c.dep_ == "prt" and c.lower_ in {"on", "for"} for c in token.children):
+        return None  # "called it a disgrace" is no request; "called on X to" is
+    if lemma == "send" and any(c.dep_ == "dobj" and c.lemma_.lower() in MILITARY_NOUNS
+                               for c in token.children):
+        etype, mode = "MOBILIZE", None  # "sent troops": a military move, not aid
     children = list(token.children)
     if pos == "VERB":
         actors = [c for c in children if c.dep_ in {"nsubj"}]
