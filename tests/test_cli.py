@@ -141,3 +141,16 @@ def test_cli_mixed_batch_processes_what_it_can_and_reports_the_rest(
     russian = next(store.get(d["id"]) for d in documents if d["language"] == "ru")
     assert russian is not None and "городской совет" in russian.text
     assert russian.status == "not analysed: language ru"
+
+
+def test_cli_events_filter_by_actor_and_target_codes(db: str, pipeline: object) -> None:
+    run("process", str(EXAMPLE), "--published", "2024-03-05", "--db", db)
+    _, out, _ = run("events", "--actor", "REB", "--json", "--db", db)
+    rows = json.loads(out)
+    assert rows and all(any(a["sector"] == "REB" for a in r["actors"]) for r in rows)
+    _, out, _ = run("events", "--actor", "RUS MIL", "--json", "--db", db)
+    assert json.loads(out) == []
+    _, out, _ = run("events", "--place", "kharkiv", "--json", "--db", db)
+    assert [r["place_name"] for r in json.loads(out)] == ["Kharkiv"]
+    code, _, err = run("events", "--actor", "RUS MIL GOV", "--db", db)
+    assert code == 2 and "COUNTRY SECTOR" in err

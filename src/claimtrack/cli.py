@@ -214,6 +214,9 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 
 @main.command()
 @click.option("--type", "event_type", help="PLOVER event type (ACCUSE, ASSAULT, ...).")
+@click.option("--actor", "actor_code", help="Actor code: country and/or sector, e.g. 'RUS MIL', 'UKR', 'REB'.")
+@click.option("--target", "target_code", help="Target (recipient) code, like --actor.")
+@click.option("--place", help="Place name contains this.")
 @click.option("--source", help="Source of the reporting claim contains this.")
 @click.option("--stance", type=click.Choice(STANCES), help="Stance of the reporting claim.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
@@ -222,18 +225,44 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @limit_option
 @json_option
 @db_option
-def events(event_type: str | None, source: str | None, stance: str | None, doc_id: str | None,
+def events(event_type: str | None, actor_code: str | None, target_code: str | None,
+           place: str | None, source: str | None, stance: str | None, doc_id: str | None,
            date_from: date | None, date_to: date | None, limit: int, as_json: bool,
            db_url: str | None) -> None:
     """List stored events with their actors, targets and the claim reporting them."""
+    actor_country, actor_sector = _party_code(actor_code, "--actor")
+    target_country, target_sector = _party_code(target_code, "--target")
     with _errors_exit():
-        rows = _store(db_url).events(type=event_type, source=source, stance=stance, doc_id=doc_id,
-                                     date_from=date_from, date_to=date_to, limit=limit)
+        rows = _store(db_url).events(
+            type=event_type, source=source, stance=stance, doc_id=doc_id, date_from=date_from,
+            date_to=date_to, limit=limit, actor_country=actor_country, actor_sector=actor_sector,
+            target_country=target_country, target_sector=target_sector, place=place)
     for row in rows:
         for key in ("actors", "targets"):
             row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
     _listing(rows, ["published", "type", "mode", "actors_text", "targets_text", "source_name",
                     "stance", "place_name", "date"], as_json)
+
+
+SECTOR_CODES = {"GOV", "MIL", "REB", "PTY", "JUD", "CVL", "COP", "LEG", "PRM", "SPY", "UAF",
+                "UNK", "AGR", "BUS", "CRM", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP",
+                "PRE", "REL", "SOC"}
+
+
+def _party_code(code: str | None, option: str) -> tuple[str | None, str | None]:
+    """'RUS MIL' -> ('RUS', 'MIL'); 'MIL' -> (None, 'MIL'); 'RUS' -> ('RUS', None)."""
+    if not code:
+        return None, None
+    parts = code.upper().replace("-", " ").split()
+    if len(parts) > 2:
+        raise click.BadParameter(f"{code!r}: expected COUNTRY, SECTOR or 'COUNTRY SECTOR'",
+                                 param_hint=option)
+    sectors = [p for p in parts if p in SECTOR_CODES]
+    countries = [p for p in parts if p not in SECTOR_CODES]
+    if len(sectors) > 1 or len(countries) > 1:
+        raise click.BadParameter(f"{code!r}: expected COUNTRY, SECTOR or 'COUNTRY SECTOR'",
+                                 param_hint=option)
+    return (countries[0] if countries else None), (sectors[0] if sectors else None)
 
 
 def _actor_label(actor: dict[str, Any]) -> str:

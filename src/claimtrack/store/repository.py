@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -38,6 +39,7 @@ from claimtrack.store.schema import (
     claims,
     documents,
     entities,
+    event_actors,
     events,
     metadata,
     places,
@@ -77,6 +79,17 @@ def _published_between(date_from: date | None, date_to: date | None) -> list[Col
     if date_to is not None:
         conditions.append(documents.c.published <= date_to)
     return conditions
+
+
+def _has_party(role: str, country: str | None, sector: str | None) -> ColumnElement[bool]:
+    """An event with an actor (or target) coded with this country and/or sector."""
+    conditions = [event_actors.c.doc_id == events.c.doc_id,
+                  event_actors.c.event_id == events.c.id, event_actors.c.role == role]
+    if country:
+        conditions.append(event_actors.c.country == country.upper())
+    if sector:
+        conditions.append(event_actors.c.sector == sector.upper())
+    return exists().where(*conditions)
 
 
 def _source_matches(source: str) -> ColumnElement[bool]:
@@ -267,9 +280,21 @@ class Store:
         doc_id: str | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        actor_country: str | None = None,
+        actor_sector: str | None = None,
+        target_country: str | None = None,
+        target_sector: str | None = None,
+        place: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Events with the source and stance of the claim reporting them, and their place."""
+        """Events with the source and stance of the claim reporting them, and their place;
+        filtered also by the coded country and sector of an actor or target ("RUS MIL")."""
         where = _published_between(date_from, date_to)
+        for role, country, sector in (("actor", actor_country, actor_sector),
+                                      ("target", target_country, target_sector)):
+            if country or sector:
+                where.append(_has_party(role, country, sector))
+        if place:
+            where.append(places.c.name.icontains(place, autoescape=True))
         if type:
             where.append(events.c.type.in_(sorted({type, type.upper()})))
         if source:

@@ -27,7 +27,15 @@ from claimtrack.model import (
     Span,
     TimeRef,
 )
-from claimtrack.store.schema import claims, documents, entities, events, places, timerefs
+from claimtrack.store.schema import (
+    claims,
+    documents,
+    entities,
+    event_actors,
+    events,
+    places,
+    timerefs,
+)
 
 Row = Mapping[str, Any]
 
@@ -113,6 +121,13 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
             "date": ev.date,
         }
         for seq, ev in enumerate(doc.events)
+    ]
+    rows[event_actors] = [
+        {"doc_id": doc_id, "event_id": ev.id, "role": role, "seq": seq, "country": a.country,
+         "sector": a.sector, "text": a.text}
+        for ev in doc.events
+        for role, group in (("actor", ev.actors), ("target", ev.targets))
+        for seq, a in enumerate(group)
     ]
     rows[places] = [
         {

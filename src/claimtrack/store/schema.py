@@ -171,4 +171,18 @@ timerefs = Table(
     Index(None, "value"),
 )
 
-CHILD_TABLES: tuple[Table, ...] = (entities, claims, events, places, timerefs)
+event_actors = Table(  # added in 0004: one row per coded actor or target, for filtering
+    "event_actors",
+    metadata,
+    _doc_fk(),
+    Column("event_id", ITEM_ID, nullable=False),
+    Column("role", String(8), nullable=False),  # "actor" or "target"
+    Column("seq", Integer, nullable=False),
+    Column("country", String(8)),
+    Column("sector", String(8)),
+    Column("text", Text, nullable=False),
+    PrimaryKeyConstraint("doc_id", "event_id", "role", "seq"),
+    Index(None, "country", "sector"),
+)
+
+CHILD_TABLES: tuple[Table, ...] = (entities, claims, events, event_actors, places, timerefs)
