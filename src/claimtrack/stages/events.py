@@ -87,7 +87,9 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         agent = next((c for c in children if c.dep_ == "agent"), None)
         if agent is not None:
             actors += [c for c in agent.children if c.dep_ == "pobj"]
-        if not actors and token.dep_ in {"conj", "xcomp", "advcl"} and token.head.lemma_ != "be":
+        passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
+        if (not actors and not passive and token.dep_ in {"conj", "xcomp", "advcl"}
+                and token.head.lemma_ != "be"):  # "were wounded": the wounded are no actor
             actors = [c for c in token.head.children if c.dep_ == "nsubj"]
         targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"}]
         targets += _prep_objects(token, {"to", "on", "with", "against", "into"})
