@@ -47,12 +47,15 @@ class EntityRegistry:
         self.doc.entities.append(entity)
         return entity
 
-    def _mention(self, entity: Entity, start_i: int, end_i: int, kind: str) -> None:
+    def _mention(self, entity: Entity, start_i: int, end_i: int, kind: str,
+                 head_i: int | None = None) -> None:
+        """Record a mention; its tokens point at the entity (only its head, for a phrase whose
+        other words may name other actors: "the capture by Ukraine of Russian soldiers")."""
         span = self.parse[start_i:end_i]
         mention = Mention(Span(span.start_char, span.end_char), span.text, kind)  # type: ignore[arg-type]
         if mention not in entity.mentions:
             entity.mentions.append(mention)
-        for i in range(start_i, end_i):
+        for i in range(start_i, end_i) if head_i is None else [head_i]:
             self.token_entity.setdefault(i, entity.id)
 
     def add_named(self, ent: Any) -> Entity:
@@ -92,7 +95,7 @@ class EntityRegistry:
         if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
             entity = self._antecedent(lower, head.i)
             if entity is not None:
-                self._mention(entity, start_i, end_i, "pronoun")
+                self._mention(entity, start_i, end_i, "pronoun", head.i)
                 return entity
             return self._new(phrase.text, "OTHER")
         if head.i in self.token_entity:
@@ -105,16 +108,16 @@ class EntityRegistry:
         if determiner in {"a", "an"} or (determiner is None and lower in ANONYMOUS_HEADS
                                           and head.tag_ in {"NN", "NNS"}):
             entity = self._new(phrase.text, "ANON")
-            self._mention(entity, start_i, end_i, "descriptor")
+            self._mention(entity, start_i, end_i, "descriptor", head.i)
             return entity
         if determiner == "the":
             entity = self._by_head(head.lemma_.lower(), head.i)
             if entity is not None:
-                self._mention(entity, start_i, end_i, "nominal")
+                self._mention(entity, start_i, end_i, "nominal", head.i)
                 return entity
         etype = "ORG" if head.pos_ != "PROPN" or head.ent_type_ == "" else "OTHER"
         entity = self._new(name, etype)
-        self._mention(entity, start_i, end_i, "nominal" if head.pos_ != "PROPN" else "name")
+        self._mention(entity, start_i, end_i, "nominal" if head.pos_ != "PROPN" else "name", head.i)
         return entity
 
     def _antecedent(self, pronoun: str, before: int) -> Entity | None:

@@ -271,9 +271,8 @@ class _Finder:
         for index, sent in enumerate(self.doc.sentences):
             covered = any(
                 id(c) not in self.nominal_claims
-                and (self.outlet is None or c.source_entity != self.outlet.id) and (
-                    c.content.overlaps(sent)
-                    or (c.cue_span is not None and sent.contains(c.cue_span)))
+                and (self.outlet is None or c.source_entity != self.outlet.id)
+                and _covers(c, sent)
                 for c in self.doc.claims
             )
             text = sent.text(self.doc.text)
@@ -530,3 +529,13 @@ def _agentless_passive(verb: Any) -> bool:
     """'is expected to', 'it was reported that': a passive report that names no source."""
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) and not any(
         c.dep_ == "agent" for c in verb.children)
+
+
+def _covers(claim: Claim, sentence: Span) -> bool:
+    """Whether a sourced claim speaks for a sentence: a quotation in it, or reported content
+    filling at least half of it ("X said that ..."). A short learned-frame claim ("the capture
+    ... angered Moscow") leaves the sentence to the outlet's narration."""
+    overlap = min(claim.content.end, sentence.end) - max(claim.content.start, sentence.start)
+    if overlap <= 0:
+        return False
+    return claim.kind in {"direct", "mixed"} or overlap >= 0.5 * (sentence.end - sentence.start)

@@ -97,6 +97,8 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         return etype, mode, actors, _conjoined(targets)
     actors = [c for c in children if c.dep_ == "poss"] + _prep_objects(token, {"by"})
     of_objects = _prep_objects(token, {"of"})
+    for when in (c for c in children if c.dep_ == "npadvmod"):  # "the capture this week of X"
+        of_objects += _prep_objects(when, {"of"})
     if etype in {"ASSAULT"} and not actors:
         actors, of_objects = of_objects, []
     targets = of_objects + _prep_objects(token, {"on", "against", "with", "to"})
