@@ -6,6 +6,7 @@ import json
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -434,18 +435,22 @@ def _claim(text: str, content: str, kind: str, source: str | None) -> Claim:
 
 
 def test_pipeline_predictor_maps_claims(monkeypatch: pytest.MonkeyPatch) -> None:
-    import claimtrack
+    import claimtrack.api
 
     clean = TEXT.strip()  # the pipeline's clean text may differ from the input
+    formats: list[str] = []
 
-    def process_many(texts: list[str]) -> list[Document]:
+    def process_many(raws: list[Any], pipeline: object = None) -> list[Document]:
+        formats.extend(raw.format for raw in raws)
+        if any(raw.content == "bad" for raw in raws):
+            raise InputError(raws[-1].name, "no article in it")
         return [_document(clean, [
             _claim(clean, '"we will win the vote."', "direct", "Smith"),
             _claim(clean, "It was reported", "narration", None),
             _claim(clean, "the deal is off", "indirect", None),
-        ]) for _ in texts]
+        ]) for _ in raws]
 
-    monkeypatch.setattr(claimtrack, "process_many", process_many, raising=False)
+    monkeypatch.setattr(claimtrack.api, "process_many", process_many)
     predictor = PipelinePredictor()
     (predictions,) = predictor([TEXT])
     assert [TEXT[s:e] for p in predictions for s, e in p.content] == [
@@ -454,24 +459,9 @@ def test_pipeline_predictor_maps_claims(monkeypatch: pytest.MonkeyPatch) -> None
     assert predictions[0].source == [(0, 5)] and predictions[1].source == []
     assert predictions[0].source_text == "Smith" and predictions[0].resolved_name is None
     assert predictor.realigned == 1
+    assert formats == ["clean"]  # PolNeAR texts are passed as already clean
 
-    calls: list[bool] = []
-
-    def process(text: str, clean: bool = False) -> Document:
-        calls.append(clean)
-        if text == "bad":
-            raise InputError("<string>", "no article in it")
-        return process_many([text])[0]
-
-    def failing_batch(texts: list[object]) -> list[Document]:
-        raise InputError("<string 1>", "no article in it")
-
-    monkeypatch.setattr(claimtrack, "process", process, raising=False)
-    monkeypatch.setattr(claimtrack, "process_many", None, raising=False)
-    assert PipelinePredictor()([TEXT]) == [predictions]
-    assert calls == [True]  # PolNeAR texts are passed as already clean
-    monkeypatch.setattr(claimtrack, "process_many", failing_batch, raising=False)
-    predictor = PipelinePredictor()
+    predictor = PipelinePredictor()  # a failing batch is rerun one text at a time
     assert predictor([TEXT, "bad"]) == [predictions, []]
     assert len(predictor.failures) == 1 and "no article" in predictor.failures[0]
 

@@ -7,13 +7,11 @@ input text, spans are realigned onto the input so they can be compared with the 
 from __future__ import annotations
 
 import difflib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from claimtrack.errors import ClaimtrackError
 from claimtrack.evaluation.attribution import Fragment, PredictedAttribution
-from claimtrack.evaluation.base import EvaluationError
 
 #: Replaced blocks larger than this (product of lengths) are left unaligned, to bound the cost.
 MAX_BLOCK_CELLS = 4_000_000
@@ -98,52 +96,33 @@ def claims_to_predictions(document: Any, text: str) -> list[PredictedAttribution
 
 
 class PipelinePredictor:
-    """The default batch predictor: ``claimtrack.process_many`` if it exists, else
-    ``claimtrack.process`` per text.
+    """The default batch predictor: ``claimtrack.process_many`` over all texts at once.
 
-    PolNeAR texts are already clean article text, so they are passed as such (a RawDocument
-    of format ``clean`` from ``claimtrack.readers.raw_from_string``, or ``process(...,
-    clean=True)``) when the API supports it, keeping offsets unchanged; otherwise the
-    pipeline's clean text is realigned to the input (``realigned`` counts those documents).
-    When the batch fails, texts are processed one by one; texts the pipeline rejects get no
-    predictions and are listed in ``failures``.
+    PolNeAR texts are already clean article text, so they are passed as RawDocuments of
+    format ``clean`` (used verbatim, offsets unchanged); ``realigned`` counts documents whose
+    text still differs and whose spans were realigned onto the input. When the batch fails,
+    texts are processed one by one; texts the pipeline rejects get no predictions and are
+    listed in ``failures``.
     """
 
-    def __init__(self, clean: bool = True, pipeline: Any = None) -> None:
-        self.clean = clean
+    def __init__(self, pipeline: Any = None) -> None:
         self.pipeline = pipeline  # None: claimtrack's default pipeline
         self.failures: list[str] = []
         self.realigned = 0
 
     def __call__(self, texts: list[str]) -> list[list[PredictedAttribution]]:
+        from claimtrack.api import process_many
+        from claimtrack.readers import raw_from_string
+
+        raws = [raw_from_string(text, name=f"<polnear text {i}>", fmt="clean")
+                for i, text in enumerate(texts)]
+        documents: list[Any]
         try:
-            import claimtrack
-        except ImportError as exc:
-            raise EvaluationError(f"cannot import the claimtrack pipeline: {exc}") from exc
-        process_many = getattr(claimtrack, "process_many", None)
-        process = getattr(claimtrack, "process", None)
-        if process is None and process_many is None:
-            raise EvaluationError(
-                "claimtrack.process / claimtrack.process_many are not available; pass a "
-                "predictor (predict=...) to score something else"
-            )
-        documents: list[Any] = []
-        if process_many is not None:
-            try:
-                extra = {"pipeline": self.pipeline} if self.pipeline is not None else {}
-                documents = list(process_many(self._inputs(texts), **extra))
-            except ClaimtrackError:
-                if process is None:
-                    raise
-        if len(documents) != len(texts):
-            if process is None:
-                raise EvaluationError(
-                    f"claimtrack.process_many returned {len(documents)} documents for "
-                    f"{len(texts)} texts and claimtrack.process is not available"
-                )
-            documents = [self._process_one(process, text, i) for i, text in enumerate(texts)]
+            documents = process_many(raws, self.pipeline)
+        except ClaimtrackError:
+            documents = [self._process_one(process_many, raw) for raw in raws]
         results = []
-        for document, text in zip(documents, texts):
+        for document, text in zip(documents, texts, strict=True):
             if document is None:
                 results.append([])
                 continue
@@ -151,26 +130,9 @@ class PipelinePredictor:
             results.append(claims_to_predictions(document, text))
         return results
 
-    def _inputs(self, texts: list[str]) -> list[Any]:
-        """The texts wrapped as clean RawDocuments when the readers support it."""
-        if not self.clean:
-            return list(texts)
+    def _process_one(self, process_many: Callable[..., list[Any]], raw: Any) -> Any:
         try:
-            from claimtrack.readers import raw_from_string
-
-            return [
-                raw_from_string(text, name=f"<polnear text {i}>", fmt="clean")
-                for i, text in enumerate(texts)
-            ]
-        except (ImportError, TypeError):
-            return list(texts)
-
-    def _process_one(self, process: Any, text: str, index: int) -> Any:
-        kwargs = {}
-        if self.clean and "clean" in inspect.signature(process).parameters:
-            kwargs["clean"] = True
-        try:
-            return process(text, **kwargs)
+            return process_many([raw], self.pipeline)[0]
         except ClaimtrackError as exc:
-            self.failures.append(f"text {index}: {exc}")
+            self.failures.append(str(exc))
             return None
