@@ -139,6 +139,9 @@ class Event:
     hypothetical: bool = False
     place: int | None = None  # Place.geonames_id
     date: str | None = None  # ISO value of the TimeRef in its clause
+    #: The act the actor promised, requested, threatened or refused ("urged sanctions" is a
+    #: REQUEST proposing SANCTION): PLOVER codes the speech act, we keep what it is about.
+    proposed: str | None = None
 
 
 @dataclass

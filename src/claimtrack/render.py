@@ -62,7 +62,8 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
             flags = ", ".join(f for f, on in (("negated", event.negated),
                                                ("hypothetical", event.hypothetical)) if on)
             flags = ", ".join(x for x in [flags, *event.context] if x)
-            events.add_row(Text(event.type), Text(event.mode or "-"),
+            kind = f"{event.type} ({event.proposed})" if event.proposed else event.type
+            events.add_row(Text(kind), Text(event.mode or "-"),
                            Text("; ".join(_actor(a) for a in event.actors) or "-"),
                            Text("; ".join(_actor(a) for a in event.targets) or "-"),
                            Text(event.trigger_text), Text(event.claim or "-"), Text(flags or "-"),

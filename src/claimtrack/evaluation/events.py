@@ -33,12 +33,16 @@ Options: ``set`` (``plover-gsr`` by default, or ``petr2-gsr``), ``predict`` (``t
 list[event]``) or ``predict_many`` (``list[text] -> list[list[event]]``), where an event is
 anything with ``type``, ``mode``, ``actors`` and ``targets`` (lists of objects with
 ``country`` and ``sector``), such as :class:`claimtrack.model.Event` or
-:class:`PredictedEvent`; ``limit`` (first N sentences). The default predictor runs the
+:class:`PredictedEvent`; ``limit`` (first N sentences); ``split``: ``dev`` or ``test`` keeps the half of the sentences
+whose id hashes even or odd (:func:`in_split`), ``all`` (the default) keeps every one. The
+gold sets have no training part, so the coder's lexicons were developed looking only at the
+``dev`` half; ``test`` is the held-out figure. The default predictor runs the
 claimtrack pipeline (its stages up to events) on each sentence as clean text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -78,6 +82,16 @@ SECTOR_CODES = frozenset({
 })
 SECTOR_ALIASES = {"CIV": "CVL"}
 N_CONFUSIONS = 8
+SPLITS = ("all", "dev", "test")
+
+
+def in_split(sentence_id: str, split: str) -> bool:
+    """Whether a sentence belongs to a split: ``dev`` when the SHA-1 of its id is even, ``test``
+    when odd, ``all`` always. Hashing (not file order) spreads every event type over both."""
+    if split == "all":
+        return True
+    parity = int(hashlib.sha1(sentence_id.encode("utf-8")).hexdigest(), 16) % 2
+    return parity == (0 if split == "dev" else 1)
 
 
 @dataclass
@@ -428,7 +442,7 @@ class PipelineEventPredictor:
 class EventsTask:
     """Score predicted PLOVER events against the PLOVER / PETR-2 gold sentences."""
 
-    options = ("set", "predict", "predict_many", "limit")
+    options = ("set", "split", "predict", "predict_many", "limit")
 
     def run(self, data_dir: Path, options: Mapping[str, Any]) -> EvalReport:
         check_options(TASK, options, self.options)
@@ -437,8 +451,11 @@ class EventsTask:
             raise EvaluationError(f"task {TASK!r}: set must be one of {tuple(SETS)}, not {name!r}")
         if options.get("predict") and options.get("predict_many"):
             raise EvaluationError(f"task {TASK!r}: pass predict or predict_many, not both")
+        split = options.get("split") or "all"
+        if split not in SPLITS:
+            raise EvaluationError(f"task {TASK!r}: split must be one of {SPLITS}, not {split!r}")
         path = data_dir / SETS[name]
-        sentences = load_gold(path)
+        sentences = [s for s in load_gold(path) if in_split(s.id, split)]
         empty = [s.id for s in sentences if not s.text.strip()]
         sentences = [s for s in sentences if s.text.strip()]
         if options.get("limit") is not None:
@@ -481,7 +498,7 @@ class EventsTask:
             notes.append(f"{len(failures)} sentence(s) failed in the pipeline: {failures[:3]}")
         return EvalReport(
             task=TASK,
-            dataset=f"{name} ({path})",
+            dataset=f"{name} ({path})" + ("" if split == "all" else f", {split} half"),
             n_documents=scores.n_sentences,
             metrics=scores.metrics(with_false_event_rate=True if name == "petr2-gsr" else None),
             breakdown=scores.breakdown(),

@@ -1,11 +1,13 @@
-"""events: a first PLOVER coder (ACCUSE, ASSAULT, COERCE, REQUEST, CONSULT, AGREE).
+"""events: a PLOVER 2.0 coder for the 16 event types, each event tied to the claim reporting it.
 
 Triggers come from ``lexicons/plover_triggers.tsv`` (lemma, part of speech, type, mode);
 actor and target from the trigger's arguments in the dependency parse (subject and object of
 a verb; possessor, "by" and "of" phrases of a nominal: "the capture by Ukraine of 11 Russian
-soldiers"), each coded with country and sector. Every event is tied to the claim that reports
-it: the innermost claim whose content contains the trigger, else the claim the trigger is the
-cue of ("Ukraine accused Russia"). "Fell under the control of X" is coded COERCE (seize).
+soldiers"), each coded with country and sector. ``event_frames`` then applies the PLOVER
+manual's rules for what the trigger means in its sentence (futures, intentions, negations,
+complements of speech acts, light verbs, one event per chain of same-type triggers). Every
+event is tied to the claim that reports it: the innermost claim whose content contains the
+trigger, else the claim the trigger is the cue of ("Ukraine accused Russia").
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Event, EventActor, Span
 from claimtrack.stages.actor_codes import code_country, code_sector
 from claimtrack.stages.actors import TOKEN_ENTITY
+from claimtrack.stages.event_frames import (
+    Candidate,
+    apply_frames,
+    negated,
+    particle,
+    reported_would,
+    prep_objects,
+    subjects,
+)
 
 MODALS_HYPOTHETICAL = {"would", "could", "might", "may", "should"}
 FUTURE = {"will", "shall"}
@@ -45,23 +56,42 @@ class EventsStage:
     def run(self, docs: list[Document]) -> list[Document]:
         for doc in docs:
             doc.events = []
-            for token in doc.parse:
-                coded = _code(token)
-                if coded is None:
-                    continue
-                etype, mode, actors, targets = coded
-                if not actors and not targets:
-                    continue
-                trigger = Span(token.idx, token.idx + len(token))
-                doc.events.append(Event(
-                    id=f"V{len(doc.events) + 1}", type=etype, mode=mode, trigger=trigger,
-                    trigger_text=token.text, claim=_reporting_claim(doc.claims, trigger),
-                    actors=[_actor(doc, a) for a in actors],
-                    targets=[_actor(doc, t) for t in targets],
-                    negated=_negated(token) or _cancelled(token), hypothetical=_hypothetical(token),
-                    context=["future"] if _future(token) else [],
-                ))
+            for sentence in doc.parse.sents:
+                candidates = [c for c in map(_candidate, sentence) if c is not None]
+                for candidate in apply_frames(candidates):
+                    if candidate.actors or candidate.targets:
+                        doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
         return docs
+
+
+def _candidate(token: Any) -> Candidate | None:
+    coded = _code(token)
+    if coded is None:
+        return None
+    etype, mode, actors, targets = coded
+    return Candidate(token=token, type=etype, mode=mode, actors=actors, targets=targets)
+
+
+def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
+    token = candidate.token
+    trigger = Span(token.idx, token.idx + len(token))
+    return Event(
+        id=event_id, type=candidate.type, mode=candidate.mode, trigger=trigger,
+        trigger_text=token.text, claim=_reporting_claim(doc.claims, trigger),
+        actors=_unique(_actor(doc, a) for a in candidate.actors),
+        targets=_unique(_actor(doc, t) for t in candidate.targets),
+        negated=(negated(token) and candidate.type != "REJECT") or _cancelled(token),
+        hypothetical=_hypothetical(token), proposed=candidate.proposed,
+        context=["future"] if candidate.future or _future(token) else [],
+    )
+
+
+def _unique(actors: Any) -> list[EventActor]:
+    out: list[EventActor] = []
+    for actor in actors:
+        if actor not in out:
+            out.append(actor)
+    return out
 
 
 def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
@@ -75,53 +105,88 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     if found is None:
         return None
     etype, mode = found
-    if lemma == "call" and not _prep_objects(token, {"on", "for", "upon"}) and not any(
-            c.dep_ == "prt" and c.lower_ in {"on", "for"} for c in token.children):
-        return None  # "called it a disgrace" is no request; "called on X to" is
-    if lemma == "send" and any(c.dep_ == "dobj" and c.lemma_.lower() in MILITARY_NOUNS
-                               for c in token.children):
-        etype, mode = "MOBILIZE", None  # "sent troops": a military move, not aid
+    if not _reading_holds(token, lemma, pos):
+        return None
     children = list(token.children)
+    objects = [c.lemma_.lower() for c in children if c.dep_ == "dobj"]
+    if lemma == "send" and set(objects) & MILITARY_NOUNS:
+        etype, mode = "MOBILIZE", "troops"  # "sent troops": a military move, not aid
+    if etype == "COERCE" and mode == "seize" and set(objects) & MILITARY_NOUNS - {"tank", "jet"}:
+        etype, mode = "ASSAULT", "abduct"  # the manual: captured combatants are ASSAULT abduct
     if pos == "VERB":
-        actors = [c for c in children if c.dep_ in {"nsubj"}]
-        agent = next((c for c in children if c.dep_ == "agent"), None)
-        if agent is not None:
-            actors += [c for c in agent.children if c.dep_ == "pobj"]
-        passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
-        if (not actors and not passive and token.dep_ in {"conj", "xcomp", "advcl"}
-                and token.head.lemma_ != "be"):  # "were wounded": the wounded are no actor
-            actors = [c for c in token.head.children if c.dep_ == "nsubj"]
+        actors = subjects(token)  # "were wounded": the wounded are no actor
         targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"}]
-        targets += _prep_objects(token, {"to", "on", "with", "against", "into"})
+        targets += prep_objects(token, {"to", "on", "with", "against", "into"})
         targets = [t for t in targets if t.ent_type_ not in {"DATE", "TIME"}]
         return etype, mode, actors, _conjoined(targets)
-    actors = [c for c in children if c.dep_ == "poss"] + _prep_objects(token, {"by"})
-    of_objects = _prep_objects(token, {"of"})
+    actors = [c for c in children if c.dep_ == "poss"] + prep_objects(token, {"by"})
+    of_objects = prep_objects(token, {"of"})
     for when in (c for c in children if c.dep_ == "npadvmod"):  # "the capture this week of X"
-        of_objects += _prep_objects(when, {"of"})
+        of_objects += prep_objects(when, {"of"})
     if etype in {"ASSAULT"} and not actors:
         actors, of_objects = of_objects, []
-    targets = of_objects + _prep_objects(token, {"on", "against", "with", "to"})
+    targets = of_objects + prep_objects(token, {"on", "against", "with", "to"})
     return etype, mode, actors, _conjoined(targets)
+
+
+#: Triggers that need a particle, an object or a preposition to mean the event.
+NEEDS_OBJECT = {
+    "establish": {"tie", "ties", "relation", "relations", "contact", "contacts", "embassy"},
+    "restore": {"tie", "ties", "relation", "relations", "contact", "contacts", "embassy"},
+    "upgrade": {"tie", "ties", "relation", "relations", "contact", "contacts"},
+    "normalize": {"tie", "ties", "relation", "relations"},
+    "normalise": {"tie", "ties", "relation", "relations"},
+    "sign": {"agreement", "treaty", "accord", "deal", "pact", "protocol", "declaration",
+             "memorandum", "convention", "charter", "contract"},
+}
+TRANSITIVE_ONLY = {"close", "cut", "reduce", "halt", "deny", "free", "strengthen", "reinforce",
+                   "block", "blockade", "arm", "fund", "finance", "feed", "deliver", "supply",
+                   "provide", "grant", "share", "trade", "bar", "prevent", "shut", "beat",
+                   "search", "accept", "back", "suspend", "freeze", "recall", "release"}
+
+
+def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
+    """Whether a polysemous trigger has the arguments of its event reading here."""
+    if pos != "VERB":
+        if lemma == "games":
+            return any(c.lower_ == "war" for c in token.children)
+        if lemma == "fire":  # "opened fire", "came under fire", "fire on"
+            return token.head.lemma_ in {"open", "return", "come", "exchange"} or bool(
+                prep_objects(token, {"on", "at"}))
+        return True
+    prt = particle(token)
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    if lemma == "call":  # "called it a disgrace" is no request; "called on X to" is
+        return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"}
+    if lemma == "step":
+        return prt == "down"
+    if lemma == "pull":
+        return prt in {"out", "back"}
+    if lemma == "strike":
+        return not any(o.lemma_.lower() in {"deal", "agreement", "balance", "chord", "note", "tone"}
+                       for o in objects)
+    if lemma in NEEDS_OBJECT:
+        return any(o.lemma_.lower() in NEEDS_OBJECT[lemma] or o.lower_ in NEEDS_OBJECT[lemma]
+                   for o in objects)
+    if lemma in TRANSITIVE_ONLY:
+        if lemma == "deny" and any(c.dep_ in {"ccomp", "xcomp"} for c in token.children):
+            return False  # "denied sending troops" is a denial (a claim's stance), not a refusal
+        return bool(objects) or any(c.dep_ == "nsubjpass" for c in token.children)
+    return True
 
 
 def _control(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     """'X fell under the control of Y' / 'Y took control of X' -> Y COERCE(seize) X."""
     head = token.head.head if token.head.dep_ == "prep" else token.head
     if head.lemma_ == "fall":
-        actors = _prep_objects(token, {"of"})
+        actors = prep_objects(token, {"of"})
         targets = [c for c in head.children if c.dep_ == "nsubj"]
     elif head.lemma_ in {"take", "gain", "seize", "assume"}:
         actors = [c for c in head.children if c.dep_ == "nsubj"]
-        targets = _prep_objects(token, {"of", "over"})
+        targets = prep_objects(token, {"of", "over"})
     else:
         return None
     return "COERCE", "seize", _conjoined(actors), _conjoined(targets)
-
-
-def _prep_objects(token: Any, preps: set[str]) -> list[Any]:
-    return [o for p in token.children if p.dep_ in {"prep", "agent"} and p.lower_ in preps
-            for o in p.children if o.dep_ == "pobj"]
 
 
 def _conjoined(tokens: list[Any]) -> list[Any]:
@@ -157,11 +222,6 @@ def _reporting_claim(claims: list[Claim], trigger: Span) -> str | None:
     return cue.id if cue else None
 
 
-def _negated(token: Any) -> bool:
-    chain = [token, token.head] if token.dep_ in {"xcomp", "dobj", "pobj"} else [token]
-    return any(c.dep_ == "neg" for t in chain for c in t.children)
-
-
 def _cancelled(token: Any) -> bool:
     """'cancel a visit', 'postponed the talks': the event is reported as not happening."""
     return token.dep_ in {"dobj", "nsubjpass"} and token.head.lemma_ in CANCEL_VERBS
@@ -170,7 +230,7 @@ def _cancelled(token: Any) -> bool:
 def _hypothetical(token: Any) -> bool:
     verb = token if token.pos_ in {"VERB", "AUX"} else token.head
     if any(c.lower_ in MODALS_HYPOTHETICAL and c.dep_ == "aux" for c in verb.children):
-        return True
+        return not reported_would(verb)
     return any(c.dep_ == "mark" and c.lower_ == "if" for t in [verb, *verb.ancestors]
                for c in t.children)
 

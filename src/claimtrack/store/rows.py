@@ -117,6 +117,7 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
             "targets": [asdict(a) for a in ev.targets],
             "negated": ev.negated,
             "hypothetical": ev.hypothetical,
+            "proposed": ev.proposed,
             "place": ev.place,
             "date": ev.date,
         }
@@ -250,6 +251,7 @@ def load_document(doc: Row, children: Mapping[str, Iterable[Row]]) -> Document:
                 targets=[EventActor(**a) for a in r["targets"] or []],
                 negated=bool(r["negated"]),
                 hypothetical=bool(r["hypothetical"]),
+                proposed=r["proposed"],
                 place=r["place"],
                 date=r["date"],
             )

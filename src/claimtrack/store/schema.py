@@ -132,6 +132,7 @@ events = Table(
     Column("hypothetical", Boolean, nullable=False),
     Column("place", Integer),  # places.geonames_id
     Column("date", String(64)),  # ISO value of a TimeRef
+    Column("proposed", String(32)),  # the event type a REQUEST/AGREE/THREATEN/REJECT is about
     PrimaryKeyConstraint("doc_id", "id"),
     Index(None, "type"),
     Index(None, "doc_id", "claim"),

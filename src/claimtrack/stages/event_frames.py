@@ -1,0 +1,328 @@
+"""What an event trigger means in its sentence: the PLOVER manual's rules for intentions,
+futures, negations, complements and light verbs, applied to the candidates the trigger table finds.
+
+A trigger word alone is not an event. PLOVER codes the act the sentence reports:
+
+* "agreed to withdraw", "urged the EU to impose sanctions", "accused Russia of invading": the
+  speech act is the event (AGREE, REQUEST, ACCUSE) and the act it is about is its
+  ``proposed`` type, not a second event (the complement is *absorbed*).
+* "will provide aid", "is ready to contribute troops", "plans to impose restrictions": a
+  future or intended act. The manual codes future cooperation as AGREE, future retreats as
+  CONCEDE; we code future or intended force, coercion and sanctions as THREATEN.
+* "will not accept refugees": a negated AGREE is a REJECT.
+* "lifted the curfew", "called off the strike": a CONCEDE; "cancelled the visit": a REJECT.
+* "launched an offensive", "held talks", "lodged a protest": the verb's subject is the actor
+  of the nominal event.
+* "killed two soldiers and wounded three in a bomb attack": one ASSAULT, not three (triggers of
+  one type joined in the parse are *merged*).
+* "after the invasion", "following clashes": an event named as the time or cause of another is
+  background, not counted again when the sentence reports another event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from claimtrack import lexicons
+
+COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "AGREE"})
+YIELDING = frozenset({"RETREAT", "CONCEDE"})
+FORCEFUL = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"})
+#: Types whose complement is the act they are about (and so absorbed).
+SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE", "SUPPORT",
+                         "CONCEDE", "CONSULT"})
+#: Dependency labels a complement climbs to reach the trigger it is the content of.
+COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl",
+                             "nsubjpass", "attr", "oprd", "compound", "amod", "conj", "appos"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+CONDITIONAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
+
+
+@dataclass
+class Candidate:
+    """One trigger's reading: its type and mode, argument heads and what the frames decided."""
+
+    token: Any
+    type: str
+    mode: str | None
+    actors: list[Any]
+    targets: list[Any]
+    proposed: str | None = None
+    future: bool = False
+    merged_into: Candidate | None = None
+    absorbed_by: Candidate | None = None
+    background: bool = False
+    extra_tokens: list[Any] = field(default_factory=list)
+
+    @property
+    def kept(self) -> bool:
+        return self.merged_into is None and self.absorbed_by is None and not self.background
+
+
+@cache
+def frame_words() -> dict[str, frozenset[str]]:
+    """frame name -> lemmas (``lexicons/event_frames.tsv``)."""
+    out: dict[str, set[str]] = {}
+    for word, (frame, *_rest) in lexicons.table("event_frames.tsv").items():
+        out.setdefault(frame, set()).add(word)
+    return {frame: frozenset(words) for frame, words in out.items()}
+
+
+def is_frame(token: Any, frame: str) -> bool:
+    return token.lemma_.lower() in frame_words().get(frame, frozenset()) or (
+        token.lower_ in frame_words().get(frame, frozenset()))
+
+
+def particle(token: Any) -> str | None:
+    return next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
+
+
+def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
+    """Decide every candidate's final reading; return the ones that remain events, in order."""
+    by_token = {c.token.i: c for c in candidates}
+    for candidate in candidates:
+        _governing_verb(candidate)
+    _merge_same_type(candidates, by_token)
+    for candidate in candidates:
+        if candidate.merged_into is None:
+            _absorb(candidate, by_token)
+    for candidate in candidates:
+        if candidate.kept:
+            _intent_and_future(candidate)
+    kept = [c for c in candidates if c.kept]
+    for candidate in kept:
+        if _in_background(candidate.token, by_token):
+            candidate.background = True
+    if not any(c.kept for c in kept):  # background only matters beside another event
+        for candidate in kept:
+            candidate.background = False
+    return [c for c in candidates if c.kept]
+
+
+def _governing_verb(candidate: Candidate) -> None:
+    """Nominal events and the verbs that carry them: light, reversal and cancel frames."""
+    token = candidate.token
+    if token.pos_ in {"VERB", "AUX"}:
+        return
+    verb = token.head
+    if token.dep_ == "pobj" and verb.dep_ == "prep" and verb.head.pos_ == "VERB":
+        verb = verb.head  # "put under investigation", "went on strike"
+    elif token.dep_ not in {"dobj", "nsubjpass", "attr"}:
+        return
+    if verb.pos_ not in {"VERB", "AUX"} or verb.i == token.i:
+        return
+    prt = particle(verb)
+    lemma = verb.lemma_.lower()
+    cancel = is_frame(verb, "cancel") and (lemma not in {"call", "break"} or prt == "off")
+    reversal = is_frame(verb, "reversal") or (lemma == "call" and prt == "off")
+    if token.dep_ in {"dobj", "nsubjpass"} and (cancel or reversal):
+        if candidate.type in COOPERATIVE and cancel:
+            candidate.proposed, candidate.type = candidate.type, "REJECT"
+            candidate.mode = "meet" if candidate.proposed == "CONSULT" else "assist"
+        elif candidate.type in FORCEFUL:
+            candidate.proposed, candidate.type, candidate.mode = candidate.type, "CONCEDE", None
+        else:
+            return
+        candidate.extra_tokens.append(verb)
+    elif not is_frame(verb, "light"):
+        return
+    if not candidate.actors:
+        candidate.actors = subjects(verb)
+    candidate.targets += [t for t in prep_objects(verb, {"on", "against", "with", "to", "into"})
+                          if t not in candidate.targets]
+
+
+def _merge_same_type(candidates: list[Candidate], by_token: dict[int, Candidate]) -> None:
+    """Triggers of one type joined in the parse report one event: the nearest trigger above
+    ("a bomb attack killed two") or a sibling ("opened fire ..., killing one")."""
+    for candidate in candidates:
+        outer = next((by_token[a.i] for a in candidate.token.ancestors if a.i in by_token), None)
+        head = candidate.token.head
+        if (outer is None or outer.type != candidate.type) and head.i != candidate.token.i:
+            outer = next((c for c in candidates if c is not candidate and c.type == candidate.type
+                          and c.token.i < candidate.token.i and c.token.i != head.i
+                          and c.token.head.i == head.i), None)
+        if outer is None or outer.type != candidate.type:
+            continue
+        while outer.merged_into is not None:
+            outer = outer.merged_into
+        if outer is candidate:
+            continue
+        candidate.merged_into = outer
+        outer.actors += [a for a in candidate.actors if a not in outer.actors]
+        outer.targets += [t for t in candidate.targets if t not in outer.targets]
+        outer.mode = outer.mode or candidate.mode
+
+
+def _absorb(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
+    """A trigger in the complement of a speech-act trigger is what that act is about."""
+    token = candidate.token
+    while token.dep_ in COMPLEMENT_DEPS and token.head.i != token.i:
+        if token.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to"
+                                             for c in token.children):
+            return  # only purpose clauses ("to demand reforms") are content
+        if token.dep_ == "conj":  # a conjunct shares its head's role: climb past the head
+            token = token.head
+            continue
+        token = token.head
+        outer = by_token.get(token.i)
+        if outer is None:
+            continue
+        if outer.merged_into is not None:
+            outer = outer.merged_into
+        if outer.type in SPEECH_ACTS or is_frame(outer.token, "intent") or (
+                outer.type == "PROTEST" and candidate.type == "REQUEST"):
+            candidate.absorbed_by = outer
+            _take_content(outer, candidate)
+        return
+
+
+def _take_content(outer: Candidate, inner: Candidate) -> None:
+    """The speech act proposes the inner act; intentions take their type from it."""
+    proposed = inner.proposed or inner.type
+    if outer.type == "PROTEST":  # demonstrators' demands are the protest's topic
+        return
+    outer.proposed = outer.proposed or proposed
+    if is_frame(outer.token, "intent") and outer.type not in {"THREATEN", "REJECT"} or (
+            outer.type == "THREATEN" and outer.token.lemma_.lower() in {"vow", "swear"}):
+        outer.type = intended_type(proposed, outer.type)
+    if outer.type in {"REQUEST", "REJECT"} and outer.mode is None:
+        outer.mode = request_mode(proposed)
+    if outer.type == "THREATEN" and outer.mode is None:
+        outer.mode = threat_mode(proposed, inner.mode)
+    if not outer.targets:
+        outer.targets = list(inner.targets)
+
+
+def intended_type(proposed: str, default: str) -> str:
+    """PLOVER's reading of an announced or intended act of the given type."""
+    if proposed in COOPERATIVE:
+        return "AGREE"
+    if proposed in YIELDING:
+        return "CONCEDE"
+    if proposed in FORCEFUL or proposed == "REJECT":
+        return "THREATEN"
+    return default
+
+
+def request_mode(proposed: str) -> str:
+    if proposed in {"AID", "COOPERATE", "SUPPORT"}:
+        return "assist"
+    if proposed in YIELDING:
+        return "yield"
+    if proposed in {"CONSULT", "AGREE"}:
+        return "meet"
+    return "change"
+
+
+def threat_mode(proposed: str, inner_mode: str | None) -> str | None:
+    if proposed in {"ASSAULT", "MOBILIZE"}:
+        return "violence"
+    if proposed == "COERCE":
+        return {"seize": "territory", "arrest": "arrest", "deport": "expel"}.get(
+            inner_mode or "", "restrict")
+    if proposed == "SANCTION":
+        return "expel" if inner_mode == "expel" else "relations" if inner_mode == "withdraw" \
+            else "restrict"
+    if proposed in {"REJECT", "RETREAT"}:
+        return "relations"
+    if proposed == "PROTEST":
+        return "restrict"
+    return None
+
+
+def _intent_and_future(candidate: Candidate) -> None:
+    """An act announced for the future or intended becomes AGREE, CONCEDE or THREATEN; a
+    negated agreement becomes a REJECT."""
+    token = candidate.token
+    verb = token if token.pos_ in {"VERB", "AUX"} else _carrier(token)
+    if verb is None:
+        return
+    intended = _intended(verb)
+    future = any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in verb.children) or (
+        reported_would(verb))
+    if (intended or future) and candidate.type not in SPEECH_ACTS - {"SUPPORT", "CONSULT"}:
+        candidate.future = True
+        if candidate.proposed is None:
+            candidate.proposed = candidate.type
+        candidate.type = intended_type(candidate.type, candidate.type)
+        if candidate.type == "THREATEN":
+            candidate.mode = threat_mode(candidate.proposed, candidate.mode)
+        elif candidate.type in {"AGREE", "CONCEDE"}:
+            candidate.mode = None
+    if candidate.type in {"AGREE", "SUPPORT"} and negated(verb):
+        candidate.proposed = candidate.proposed or candidate.type
+        candidate.type, candidate.mode = "REJECT", request_mode(candidate.proposed)
+
+
+def _carrier(token: Any) -> Any | None:
+    """The verb a nominal event is the object of ("will provide aid" -> provide)."""
+    if token.dep_ in {"dobj", "nsubjpass", "attr"} and token.head.pos_ in {"VERB", "AUX"}:
+        return token.head
+    return None
+
+
+def _intended(verb: Any) -> bool:
+    """'ready to X', 'plans to X', 'decided to X' (an intent word that is no trigger itself)."""
+    if verb.dep_ != "xcomp":
+        return False
+    head = verb.head
+    return is_frame(head, "intent")
+
+
+def reported_would(verb: Any) -> bool:
+    """'X said it would allow ...': 'would' in reported speech is a future, not a condition."""
+    if not any(c.dep_ == "aux" and c.lower_ in {"would", "'d"} for c in verb.children):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for t in [verb, *verb.ancestors]
+           for c in t.children):
+        return False
+    if any(c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children)
+           for c in verb.children):
+        return True  # "would meet him if he gave them a veto": an offer on a condition
+    return verb.dep_ == "ccomp" and verb.head.pos_ in {"VERB", "AUX"}
+
+
+def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
+    """'after the invasion', 'following clashes', 'since last month's invasion'."""
+    head = token
+    while head.dep_ in {"pobj", "compound", "amod", "conj"} and head.head.i != head.i:
+        head = head.head
+        if head.dep_ == "prep" and is_frame(head, "background") or (
+                head.dep_ == "prep" and head.lower_ == "of" and is_frame(head.head, "background")):
+            return True
+    return False
+
+
+def negated(token: Any) -> bool:
+    chain = [token, token.head] if token.dep_ in {"xcomp", "dobj", "pobj"} else [token]
+    return any(c.dep_ == "neg" for t in chain for c in t.children)
+
+
+def subjects(verb: Any) -> list[Any]:
+    """The verb's subjects, or its passive agent's object; else those of the verb it is the
+    complement or conjunct of ("was ready to contribute": ready's subject)."""
+    seen = 0
+    while verb is not None and seen < 4:
+        found = [c for c in verb.children if c.dep_ == "nsubj"]
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            found += [c for c in agent.children if c.dep_ == "pobj"]
+        if found:
+            return found
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            return []
+        if verb.dep_ not in {"xcomp", "conj", "acomp", "advcl"} or verb.head.i == verb.i:
+            return []
+        if verb.dep_ == "advcl" and verb.head.lemma_ == "be":
+            return []
+        verb = verb.head
+        seen += 1
+    return []
+
+
+def prep_objects(token: Any, preps: set[str]) -> list[Any]:
+    return [o for p in token.children if p.dep_ in {"prep", "agent"} and p.lower_ in preps
+            for o in p.children if o.dep_ == "pobj"]
