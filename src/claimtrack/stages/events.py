@@ -78,12 +78,16 @@ def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
     return Event(
         id=event_id, type=candidate.type, mode=candidate.mode, trigger=trigger,
         trigger_text=token.text, claim=_reporting_claim(doc.claims, trigger),
-        actors=_unique(_actor(doc, a) for a in candidate.actors),
-        targets=_unique(_actor(doc, t) for t in candidate.targets),
+        actors=_unique(_actor(doc, a, _subtrees(candidate.targets)) for a in candidate.actors),
+        targets=_unique(_actor(doc, t, _subtrees(candidate.actors)) for t in candidate.targets),
         negated=(negated(token) and candidate.type != "REJECT") or _cancelled(token),
         hypothetical=_hypothetical(token), proposed=candidate.proposed,
         context=["future"] if candidate.future or _future(token) else [],
     )
+
+
+def _subtrees(heads: list[Any]) -> frozenset[int]:
+    return frozenset(t.i for head in heads for t in head.subtree)
 
 
 def _unique(actors: Any) -> list[EventActor]:
@@ -198,20 +202,66 @@ def _conjoined(tokens: list[Any]) -> list[Any]:
     return out
 
 
-def _actor(doc: Document, head: Any) -> EventActor:
-    """An argument's phrase, its entity (if clustered) and its country and sector codes."""
-    dropped = {i for c in head.children if c.dep_ in {"conj", "cc", "relcl", "appos", "punct"}
-               for i in (t.i for t in c.subtree)}
-    tokens = [t for t in head.subtree if t.i not in dropped]
-    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
-    phrase = doc.parse[start:end].text
+def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -> EventActor:
+    """An argument's phrase, its entity (if clustered) and its country and sector codes.
+
+    A pronoun no entity claims takes the codes of the subject of the clause it is reported in
+    ("Hungary has said it will support" -> HUN). An actor still without a country takes the
+    country named nearest to it in its sentence, outside the other side's phrases ("President
+    Museveni ... Ugandan candidates" -> UGA): news names a leader's country once, if at all.
+    """
+    phrase = _phrase(doc, head)
     entity_id = doc.parse.user_data.get(TOKEN_ENTITY, {}).get(head.i)
     entity = doc.entity(entity_id)
     country = (entity.country if entity else None) or code_country(phrase)
     sector = (entity.sector if entity else None) or code_sector(phrase)
+    if head.lower_ in PRONOUNS and entity is None and country is None:
+        antecedent = _reporting_subject(head)
+        if antecedent is not None:
+            found = _actor(doc, antecedent, other_side)
+            country, sector = found.country, sector or found.sector
     if sector is None and head.ent_type_ == "GPE":
         sector = "GOV"
+    if country is None:
+        country = _nearest_country(doc, head, other_side)
     return EventActor(text=phrase, entity=entity_id, country=country, sector=sector)
+
+
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i", "its", "their", "his", "her"})
+
+
+def _phrase(doc: Document, head: Any) -> str:
+    dropped = {i for c in head.children if c.dep_ in {"conj", "cc", "relcl", "appos", "punct"}
+               for i in (t.i for t in c.subtree)}
+    tokens = [t for t in head.subtree if t.i not in dropped]
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    return str(doc.parse[start:end].text)
+
+
+def _reporting_subject(pronoun: Any) -> Any | None:
+    """'Hungary has said it will ...': the subject of the verb whose clause holds the pronoun."""
+    for verb in pronoun.ancestors:
+        if verb.pos_ not in {"VERB", "AUX"} or verb.i == pronoun.head.i:
+            continue
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None and subject.lower_ not in PRONOUNS:
+            return subject
+    return None
+
+
+def _nearest_country(doc: Document, head: Any, other_side: frozenset[int]) -> str | None:
+    """The country named nearest the head in its sentence, preferring names outside the
+    other side's phrases; None when the sentence names none."""
+    own = {t.i for t in head.subtree}
+    mentions = []
+    for ent in head.sent.ents:
+        if ent.label_ not in {"GPE", "NORP", "ORG", "LOC", "FAC"} or ent.start in own:
+            continue
+        country = code_country(ent.text)
+        if country:
+            outside = not any(t.i in other_side for t in ent)
+            mentions.append((not outside, abs(ent.start - head.i), country))
+    return min(mentions)[2] if mentions else None
 
 
 def _reporting_claim(claims: list[Claim], trigger: Span) -> str | None:
