@@ -208,7 +208,8 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     A pronoun no entity claims takes the codes of the subject of the clause it is reported in
     ("Hungary has said it will support" -> HUN). An actor still without a country takes the
     country named nearest to it in its sentence, outside the other side's phrases ("President
-    Museveni ... Ugandan candidates" -> UGA): news names a leader's country once, if at all.
+    Akayev ... returning to Kyrgyzstan" -> KGZ), else the country the article names most
+    (never an IGO): news names a leader's country once, if at all.
     """
     phrase = _phrase(doc, head)
     entity_id = doc.parse.user_data.get(TOKEN_ENTITY, {}).get(head.i)
@@ -223,7 +224,7 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     if sector is None and head.ent_type_ == "GPE":
         sector = "GOV"
     if country is None:
-        country = _nearest_country(doc, head, other_side)
+        country = _nearest_country(doc, head, other_side) or _focus_country(doc)
     return EventActor(text=phrase, entity=entity_id, country=country, sector=sector)
 
 
@@ -249,19 +250,36 @@ def _reporting_subject(pronoun: Any) -> Any | None:
     return None
 
 
+INTERNATIONAL = frozenset({"EUR", "NATO", "UNO", "G7", "G8", "G20", "OSCE", "IGO", "NGO", "IMG",
+                           "WBK", "IMF", "WTO", "AU", "ARL", "ASEAN", "APEC", "OPEC", "OAS"})
+
+
+def _focus_country(doc: Document) -> str | None:
+    """The country the article names most often (first named on a tie), cached on the parse."""
+    key = "claimtrack.focus_country"
+    if key not in doc.parse.user_data:
+        counts: dict[str, int] = {}
+        for ent in doc.parse.ents:
+            if ent.label_ in {"GPE", "NORP", "LOC"}:
+                code = code_country(ent.text)
+                if code and code not in INTERNATIONAL:
+                    counts[code] = counts.get(code, 0) + 1
+        doc.parse.user_data[key] = max(counts, key=counts.__getitem__) if counts else None
+    return doc.parse.user_data[key]
+
+
 def _nearest_country(doc: Document, head: Any, other_side: frozenset[int]) -> str | None:
-    """The country named nearest the head in its sentence, preferring names outside the
-    other side's phrases; None when the sentence names none."""
+    """The country named nearest the head in its sentence outside the other side's phrases
+    (the minister who appeals to the EU is not European); None when there is none."""
     own = {t.i for t in head.subtree}
     mentions = []
     for ent in head.sent.ents:
         if ent.label_ not in {"GPE", "NORP", "ORG", "LOC", "FAC"} or ent.start in own:
             continue
         country = code_country(ent.text)
-        if country:
-            outside = not any(t.i in other_side for t in ent)
-            mentions.append((not outside, abs(ent.start - head.i), country))
-    return min(mentions)[2] if mentions else None
+        if country and not any(t.i in other_side for t in ent):
+            mentions.append((abs(ent.start - head.i), country))
+    return min(mentions)[1] if mentions else None
 
 
 def _reporting_claim(claims: list[Claim], trigger: Span) -> str | None:
