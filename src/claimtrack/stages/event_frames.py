@@ -37,6 +37,7 @@ SPEECH_ACTS = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE", "SU
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl",
                              "nsubjpass", "attr", "oprd", "compound", "amod", "conj", "appos"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+CONDITIONS = frozenset({"if", "unless"})
 CONDITIONAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
 
 
@@ -106,6 +107,7 @@ def _governing_verb(candidate: Candidate) -> None:
     token = candidate.token
     if token.pos_ in {"VERB", "AUX"}:
         return
+    token = phrase_head(token)
     verb = token.head
     if token.dep_ == "pobj" and verb.dep_ == "prep" and verb.head.pos_ == "VERB":
         verb = verb.head  # "put under investigation", "went on strike"
@@ -132,6 +134,21 @@ def _governing_verb(candidate: Candidate) -> None:
         candidate.actors = subjects(verb)
     candidate.targets += [t for t in prep_objects(verb, {"on", "against", "with", "to", "into"})
                           if t not in candidate.targets]
+
+
+def phrase_head(token: Any) -> Any:
+    """The noun a nominal trigger modifies: 'emergency measures' -> measures, 'a state of
+    emergency' -> state, 'a mediation effort' -> effort."""
+    for _ in range(3):
+        if token.dep_ in {"compound", "amod"} and token.head.pos_ in {"NOUN", "PROPN"}:
+            token = token.head
+        elif (token.dep_ == "pobj" and token.head.lower_ == "of"
+              and token.head.head.lemma_.lower() in {"state", "measure", "law", "effort", "wave",
+                                                     "series", "campaign", "round", "day"}):
+            token = token.head.head
+        else:
+            break
+    return token
 
 
 def _merge_same_type(candidates: list[Candidate], by_token: dict[int, Candidate]) -> None:
@@ -163,6 +180,8 @@ def _absorb(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
         if token.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to"
                                              for c in token.children):
             return  # only purpose clauses ("to demand reforms") are content
+        if token.dep_ == "prep" and is_frame(token, "background"):
+            return  # "offered talks following the invasion": the invasion is no offer
         if token.dep_ == "conj":  # a conjunct shares its head's role: climb past the head
             token = token.head
             continue
@@ -181,10 +200,10 @@ def _absorb(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
 
 def _take_content(outer: Candidate, inner: Candidate) -> None:
     """The speech act proposes the inner act; intentions take their type from it."""
-    proposed = inner.proposed or inner.type
     if outer.type == "PROTEST":  # demonstrators' demands are the protest's topic
         return
-    outer.proposed = outer.proposed or proposed
+    outer.proposed = outer.proposed or inner.proposed or inner.type
+    proposed = outer.proposed
     if is_frame(outer.token, "intent") and outer.type not in {"THREATEN", "REJECT"} or (
             outer.type == "THREATEN" and outer.token.lemma_.lower() in {"vow", "swear"}):
         outer.type = intended_type(proposed, outer.type)
@@ -248,6 +267,8 @@ def _intent_and_future(candidate: Candidate) -> None:
         if candidate.proposed is None:
             candidate.proposed = candidate.type
         candidate.type = intended_type(candidate.type, candidate.type)
+        if _on_condition(verb, {"unless"}):  # "will withdraw its force unless ...": a threat
+            candidate.type = "THREATEN"
         if candidate.type == "THREATEN":
             candidate.mode = threat_mode(candidate.proposed, candidate.mode)
         elif candidate.type in {"AGREE", "CONCEDE"}:
@@ -255,6 +276,11 @@ def _intent_and_future(candidate: Candidate) -> None:
     if candidate.type in {"AGREE", "SUPPORT"} and negated(verb):
         candidate.proposed = candidate.proposed or candidate.type
         candidate.type, candidate.mode = "REJECT", request_mode(candidate.proposed)
+
+
+def _on_condition(verb: Any, marks: set[str]) -> bool:
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks
+                                         for m in c.children) for c in verb.children)
 
 
 def _carrier(token: Any) -> Any | None:
@@ -286,7 +312,13 @@ def reported_would(verb: Any) -> bool:
 
 
 def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
-    """'after the invasion', 'following clashes', 'since last month's invasion'."""
+    """'after the invasion', 'following clashes', 'since last month's invasion'; and the
+    condition of another act ('will withdraw unless the president held elections')."""
+    clause = token if token.pos_ in {"VERB", "AUX"} else token.head
+    for verb in [clause, *clause.ancestors][:3]:
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS
+                                        for c in verb.children):
+            return True
     head = token
     while head.dep_ in {"pobj", "compound", "amod", "conj"} and head.head.i != head.i:
         head = head.head

@@ -58,6 +58,8 @@ class EventsStage:
             doc.events = []
             for sentence in doc.parse.sents:
                 candidates = [c for c in map(_candidate, sentence) if c is not None]
+                candidates += _obligations(sentence, {c.token.i for c in candidates})
+                candidates.sort(key=lambda c: c.token.i)
                 for candidate in apply_frames(candidates):
                     if candidate.actors or candidate.targets:
                         doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
@@ -70,6 +72,29 @@ def _candidate(token: Any) -> Candidate | None:
         return None
     etype, mode, actors, targets = coded
     return Candidate(token=token, type=etype, mode=mode, actors=actors, targets=targets)
+
+
+def _obligations(sentence: Any, triggers: set[int]) -> list[Candidate]:
+    """'The administration declared that China must drop barriers': the speaker REQUESTs it
+    of the clause's subject; the act demanded, if it is a trigger, becomes what is proposed."""
+    out = []
+    for verb in sentence:
+        if verb.dep_ != "ccomp" or verb.head.i in triggers or verb.head.pos_ != "VERB":
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children):
+            continue
+        if any(c.dep_ == "aux" and c.lower_ == "have" for c in verb.children):
+            continue  # "should have done": a reproach about the past
+        speaker = subjects(verb.head)
+        addressee = [c for c in verb.children if c.dep_ == "nsubj"]
+        if speaker and addressee:
+            out.append(Candidate(token=verb.head, type="REQUEST", mode=None, actors=speaker,
+                                 targets=_conjoined(addressee)))
+            triggers.add(verb.head.i)
+    return out
+
+
+OBLIGATION = frozenset({"must", "should"})
 
 
 def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
@@ -105,6 +130,8 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         return _control(token)
     if pos == "NOUN" and token.lower_ == "talks":
         lemma = "talk"
+    if lemma == "law" and any(c.lower_ == "martial" for c in token.children):
+        lemma = "martial law"
     found = triggers().get((lemma, pos))
     if found is None:
         return None
@@ -152,7 +179,7 @@ TRANSITIVE_ONLY = {"close", "cut", "reduce", "halt", "deny", "free", "strengthen
 def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
     """Whether a polysemous trigger has the arguments of its event reading here."""
     if pos != "VERB":
-        if lemma == "games":
+        if lemma == "game":
             return any(c.lower_ == "war" for c in token.children)
         if lemma == "fire":  # "opened fire", "came under fire", "fire on"
             return token.head.lemma_ in {"open", "return", "come", "exchange"} or bool(
@@ -224,7 +251,7 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     if sector is None and head.ent_type_ == "GPE":
         sector = "GOV"
     if country is None:
-        country = _nearest_country(doc, head, other_side) or _focus_country(doc)
+        country = _nearest_country(doc, head, other_side) or _focus_country(doc, other_side)
     return EventActor(text=phrase, entity=entity_id, country=country, sector=sector)
 
 
@@ -254,7 +281,17 @@ INTERNATIONAL = frozenset({"EUR", "NATO", "UNO", "G7", "G8", "G20", "OSCE", "IGO
                            "WBK", "IMF", "WTO", "AU", "ARL", "ASEAN", "APEC", "OPEC", "OAS"})
 
 
-def _focus_country(doc: Document) -> str | None:
+def _focus_country(doc: Document, other_side: frozenset[int] = frozenset()) -> str | None:
+    """The country the article names most often (first named on a tie), unless the other side
+    of the event is named by it ("Congress asks Obama to help Iran" is no Iranian act)."""
+    focus = _article_country(doc)
+    if focus and any(code_country(ent.text) == focus for ent in doc.parse.ents
+                     if ent.start in other_side and ent.label_ == "GPE"):
+        return None  # but "bans Ugandan candidates" (a demonym) may well be a domestic act
+    return focus
+
+
+def _article_country(doc: Document) -> str | None:
     """The country the article names most often (first named on a tie), cached on the parse."""
     key = "claimtrack.focus_country"
     if key not in doc.parse.user_data:
