@@ -63,3 +63,59 @@ def test_seed_no_boilerplate_left(seed: Document) -> None:
     for phrase in ("Kiev Claims Russia Has Invaded", "Russian soldiers are pictured", "Tanks in Novoazovsk",
                    "by mistake."):
         assert phrase in seed.text
+
+
+# --- events (issue 6) ---
+
+def events_of(doc: Document, etype: str) -> list[Any]:
+    return [e for e in doc.events if e.type == etype]
+
+
+def codes(actors: list[Any]) -> set[tuple[str | None, str | None]]:
+    return {(a.country, a.sector) for a in actors}
+
+
+def test_seed_ukraine_accuses_russia(seed: Document) -> None:
+    assert any(("UKR", "GOV") in codes(e.actors) and any(t.country == "RUS" for t in e.targets)
+               for e in events_of(seed, "ACCUSE"))
+
+
+def test_seed_russian_forces_seize_novoazovsk_says_security_council(seed: Document) -> None:
+    [event] = [e for e in events_of(seed, "COERCE") + events_of(seed, "ASSAULT")
+               if any("Novoazovsk" in t.text for t in e.targets)]
+    place = next(p for p in seed.places if p.geonames_id == event.place)
+    assert ("RUS", "MIL") in codes(event.actors) and place.name.startswith("Novoazovs")
+    claim = next(c for c in seed.claims if c.id == event.claim)
+    assert seed.source_name(claim) == "Ukraine's security and defense council"
+
+
+def test_seed_yatsenyuk_requests_sanctions_from_usa_eu_g7(seed: Document) -> None:
+    [event] = [e for e in events_of(seed, "REQUEST") if "Yatsenyuk" in e.actors[0].text]
+    assert ("UKR", "GOV") in codes(event.actors) and event.proposed == "SANCTION"
+    assert {t.country for t in event.targets} == {"USA", "EUR", "G7"}
+
+
+def test_seed_ukraine_captures_russian_soldiers(seed: Document) -> None:
+    [event] = [e for e in seed.events if e.trigger_text == "capture"]
+    assert event.type == "ASSAULT" and event.mode == "abduct"  # the manual: captured combatants
+    assert ("UKR", "GOV") in codes(event.actors) and ("RUS", "MIL") in codes(event.targets)
+
+
+def test_seed_presidents_talks_dated_two_days_before(seed: Document) -> None:
+    [talks] = [e for e in events_of(seed, "CONSULT") if e.trigger_text == "talks"]
+    assert talks.date == "2014-08-26" and "presidents" in talks.actors[0].text
+
+
+def test_seed_hollande_statement_is_hypothetical(seed: Document) -> None:
+    [event] = [e for e in seed.events if e.trigger_text == "entered"]
+    claim = next(c for c in seed.claims if c.id == event.claim)
+    assert event.hypothetical and "Hollande" in seed.source_name(claim)
+    assert ("RUS", "MIL") in codes(event.actors)
+
+
+def test_seed_no_event_from_boilerplate(seed: Document) -> None:
+    """Events are coded on the clean text only, and the donation appeal's "support" and
+    "help" (AID and SUPPORT triggers) are not in it."""
+    assert all(seed.text[e.trigger.start:e.trigger.end] == e.trigger_text for e in seed.events)
+    assert not [e for e in seed.events if e.type in {"SUPPORT"} or "reader" in
+                " ".join(a.text for a in e.actors + e.targets).lower()]

@@ -5,6 +5,11 @@ months and years, weekdays ("on Thursday": the most recent such day up to the pu
 date, or the next one when the verb is future), "today", "yesterday", "tomorrow", and
 "this/last/next week|month|year". Expressions come from spaCy DATE entities plus a regex
 pass for ISO dates; what cannot be resolved is kept with value None.
+
+"Two days after <event>" dates the event it introduces: "the escalation came two days after
+the presidents held talks" puts the talks two days before the escalation, which (having no
+date of its own) is taken to be the news of the publication date. Such a TimeRef's text ends
+in "after" or "before" (:func:`is_relational`) and only the events under that word get it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ PATTERNS = [
     re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE),
 ]
 _ISO = re.compile(r"\b(1[89]|20)\d\d-\d\d-\d\d\b")
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBER_WORDS.update({"a": 1, "an": 1})
+_RELATIONAL = re.compile(r"\b(?P<n>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\s+"
+                         r"(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(this|last|next|past|coming)\s+(week|month|year)\b", re.IGNORECASE)
 
 
@@ -89,6 +99,20 @@ def _relative(which: str, unit: str, published: date) -> tuple[str, str]:
     return f"{published.year + step:04d}", "year"
 
 
+def is_relational(ref: TimeRef) -> bool:
+    """Whether the TimeRef dates the event after its last word ('two days after ...')."""
+    return ref.text.lower().rsplit(None, 1)[-1] in {"after", "before"}
+
+
+def _relational(match: re.Match[str], published: date) -> str:
+    """'two days after X' -> X is two days before the main clause (the publication date)."""
+    n = match.group("n").lower()
+    count = int(n) if n.isdigit() else NUMBER_WORDS[n]
+    days = count * (7 if match.group("unit").lower().startswith("week") else 1)
+    sign = -1 if match.group("dir").lower() == "after" else 1
+    return (published + timedelta(days=sign * days)).isoformat()
+
+
 def _is_future(span: Any) -> bool:
     verb = span.root.head
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
@@ -107,8 +131,13 @@ class DatesStage:
         for doc in docs:
             refs: list[TimeRef] = []
             anchor = doc.published.isoformat() if doc.published else None
+            relational = list(_RELATIONAL.finditer(doc.text)) if doc.published else []
+            for match in relational:
+                refs.append(TimeRef(Span(match.start(), match.end()), match.group(0),
+                                    _relational(match, doc.published), "day", anchor))
             spans = [(e.start_char, e.end_char, _is_future(e)) for e in doc.parse.ents
-                     if e.label_ == "DATE"]
+                     if e.label_ == "DATE" and not any(
+                         m.start() < e.end_char and e.start_char < m.end() for m in relational)]
             spans += [(m.start(), m.end(), False) for m in _ISO.finditer(doc.text)
                       if not any(s <= m.start() < e for s, e, _ in spans)]
             for start, end, future in sorted(spans):
@@ -116,5 +145,5 @@ class DatesStage:
                 value, granularity = resolve(text, doc.published, future)
                 refs.append(TimeRef(Span(start, end), text, value, granularity,  # type: ignore[arg-type]
                                     anchor if value else None))
-            doc.timerefs = refs
+            doc.timerefs = sorted(refs, key=lambda r: r.span.start)
         return docs

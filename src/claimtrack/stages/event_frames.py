@@ -130,8 +130,9 @@ def _governing_verb(candidate: Candidate) -> None:
         candidate.extra_tokens.append(verb)
     elif not is_frame(verb, "light"):
         return
-    if not candidate.actors:
-        candidate.actors = subjects(verb)
+    if not candidate.actors or all(a.dep_ == "poss" and a.pos_ == "PRON"
+                                   for a in candidate.actors):
+        candidate.actors = subjects(verb) or candidate.actors  # "held their talks": who held
     candidate.targets += [t for t in prep_objects(verb, {"on", "against", "with", "to", "into"})
                           if t not in candidate.targets]
 
@@ -177,9 +178,13 @@ def _absorb(candidate: Candidate, by_token: dict[int, Candidate]) -> None:
     """A trigger in the complement of a speech-act trigger is what that act is about."""
     token = candidate.token
     while token.dep_ in COMPLEMENT_DEPS and token.head.i != token.i:
-        if token.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to"
-                                             for c in token.children):
+        purpose = token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                for c in token.children)
+        if token.dep_ == "advcl" and not purpose:
             return  # only purpose clauses ("to demand reforms") are content
+        if purpose and token.head.i in by_token and by_token[token.head.i].type not in SPEECH_ACTS:
+            candidate.background = True  # "invaded to help the separatists": an aim, no act
+            return
         if token.dep_ == "prep" and is_frame(token, "background"):
             return  # "offered talks following the invasion": the invasion is no offer
         if token.dep_ == "conj":  # a conjunct shares its head's role: climb past the head
@@ -346,7 +351,9 @@ def subjects(verb: Any) -> list[Any]:
             return found
         if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
             return []
-        if verb.dep_ not in {"xcomp", "conj", "acomp", "advcl"} or verb.head.i == verb.i:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "denies ... by arming the rebels"
+            verb = verb.head
+        if verb.dep_ not in {"xcomp", "conj", "acomp", "advcl", "prep"} or verb.head.i == verb.i:
             return []
         if verb.dep_ == "advcl" and verb.head.lemma_ == "be":
             return []

@@ -140,13 +140,16 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         return None
     children = list(token.children)
     objects = [c.lemma_.lower() for c in children if c.dep_ == "dobj"]
-    if lemma == "send" and set(objects) & MILITARY_NOUNS:
+    if pos == "NOUN":
+        objects += [o.lemma_.lower() for o in prep_objects(token, {"of"})]
+    troops_sent = lemma == "send" and bool(set(objects) & MILITARY_NOUNS)
+    if troops_sent:
         etype, mode = "MOBILIZE", "troops"  # "sent troops": a military move, not aid
     if etype == "COERCE" and mode == "seize" and set(objects) & MILITARY_NOUNS - {"tank", "jet"}:
         etype, mode = "ASSAULT", "abduct"  # the manual: captured combatants are ASSAULT abduct
     if pos == "VERB":
         actors = subjects(token)  # "were wounded": the wounded are no actor
-        targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"}]
+        targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"} and not troops_sent]
         targets += prep_objects(token, {"to", "on", "with", "against", "into"})
         targets = [t for t in targets if t.ent_type_ not in {"DATE", "TIME"}]
         return etype, mode, actors, _conjoined(targets)
@@ -154,12 +157,17 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     of_objects = prep_objects(token, {"of"})
     for when in (c for c in children if c.dep_ == "npadvmod"):  # "the capture this week of X"
         of_objects += prep_objects(when, {"of"})
+    if etype == "COERCE" and mode == "seize" and {o.lemma_.lower() for o in of_objects} & (
+            MILITARY_NOUNS - {"tank", "jet"}):
+        etype, mode = "ASSAULT", "abduct"  # "the capture this week of 11 Russian soldiers"
     if etype in {"ASSAULT"} and not actors:
         actors, of_objects = of_objects, []
     targets = of_objects + prep_objects(token, {"on", "against", "with", "to"})
     return etype, mode, actors, _conjoined(targets)
 
 
+SPEECH_VERBS = {"comment", "say", "speak", "confirm", "elaborate", "discuss", "answer", "reply",
+                "respond", "reveal", "disclose", "specify", "name", "identify", "give"}
 #: Triggers that need a particle, an object or a preposition to mean the event.
 NEEDS_OBJECT = {
     "establish": {"tie", "ties", "relation", "relations", "contact", "contacts", "embassy"},
@@ -187,6 +195,11 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return True
     prt = particle(token)
     objects = [c for c in token.children if c.dep_ == "dobj"]
+    if lemma in {"enter", "cross"}:  # "troops entered Ukrainian territory": an incursion
+        return any(code_sector(_phrase_text(a)) == "MIL" for a in subjects(token))
+    if lemma in {"decline", "refuse"} and any(
+            c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS for c in token.children):
+        return False  # "declined to comment" is a stance of the claim, not a refusal event
     if lemma == "call":  # "called it a disgrace" is no request; "called on X to" is
         return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"}
     if lemma == "step":
@@ -204,6 +217,10 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
             return False  # "denied sending troops" is a denial (a claim's stance), not a refusal
         return bool(objects) or any(c.dep_ == "nsubjpass" for c in token.children)
     return True
+
+
+def _phrase_text(head: Any) -> str:
+    return " ".join(t.text for t in head.subtree)
 
 
 def _control(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
