@@ -119,3 +119,14 @@ def test_seed_no_event_from_boilerplate(seed: Document) -> None:
     assert all(seed.text[e.trigger.start:e.trigger.end] == e.trigger_text for e in seed.events)
     assert not [e for e in seed.events if e.type in {"SUPPORT"} or "reader" in
                 " ".join(a.text for a in e.actors + e.targets).lower()]
+
+
+def test_seed_events_asserted_by_ukraine_and_denied_by_russia(seed: Document, tmp_path: Any) -> None:
+    from claimtrack.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'seed.db'}")
+    store.save(seed)
+    rows = store.events(reported_by=[("assert", "UKR", None), ("deny", "RUS", None)], limit=None)
+    assert "ASSAULT" in {r["type"] for r in rows}
+    assert {r["stance"] for r in rows if r["type"] == "ASSAULT"} >= {"assert", "deny"}
+    assert not store.events(reported_by=[("assert", "FRA", None), ("deny", "RUS", None)])

@@ -219,6 +219,9 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @click.option("--place", help="Place name contains this.")
 @click.option("--source", help="Source of the reporting claim contains this.")
 @click.option("--stance", type=click.Choice(STANCES), help="Stance of the reporting claim.")
+@click.option("--asserted-by", "asserted_by", help="The article has this kind of event asserted "
+              "by a source coded so, e.g. 'UKR GOV'.")
+@click.option("--denied-by", "denied_by", help="... and denied by a source coded so, e.g. 'RUS GOV'.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
 @from_option
 @to_option
@@ -226,21 +229,28 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @json_option
 @db_option
 def events(event_type: str | None, actor_code: str | None, target_code: str | None,
-           place: str | None, source: str | None, stance: str | None, doc_id: str | None,
-           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
-           db_url: str | None) -> None:
-    """List stored events with their actors, targets and the claim reporting them."""
+           place: str | None, source: str | None, stance: str | None, asserted_by: str | None,
+           denied_by: str | None, doc_id: str | None, date_from: date | None,
+           date_to: date | None, limit: int, as_json: bool, db_url: str | None) -> None:
+    """List stored events with their actors, targets and the claim reporting them.
+
+    --asserted-by 'UKR GOV' --denied-by 'RUS GOV' lists the events of the kinds (types) that
+    one article reports both asserted by Ukraine's government and denied by Russia's."""
     actor_country, actor_sector = _party_code(actor_code, "--actor")
     target_country, target_sector = _party_code(target_code, "--target")
+    reported_by = [(stance_name, *_party_code(code, option))
+                   for stance_name, code, option in (("assert", asserted_by, "--asserted-by"),
+                                                     ("deny", denied_by, "--denied-by")) if code]
     with _errors_exit():
         rows = _store(db_url).events(
             type=event_type, source=source, stance=stance, doc_id=doc_id, date_from=date_from,
             date_to=date_to, limit=limit, actor_country=actor_country, actor_sector=actor_sector,
-            target_country=target_country, target_sector=target_sector, place=place)
+            target_country=target_country, target_sector=target_sector, place=place,
+            reported_by=reported_by)
     for row in rows:
         for key in ("actors", "targets"):
             row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
-    _listing(rows, ["published", "type", "mode", "actors_text", "targets_text", "source_name",
+    _listing(rows, ["published", "type", "proposed", "mode", "actors_text", "targets_text", "source_name",
                     "stance", "place_name", "date"], as_json)
 
 

@@ -195,6 +195,8 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return True
     prt = particle(token)
     objects = [c for c in token.children if c.dep_ == "dobj"]
+    if lemma == "intervene":  # "intervening in Ukraine", not "intervened to mediate"
+        return bool(prep_objects(token, {"in"}))
     if lemma in {"enter", "cross"}:  # "troops entered Ukrainian territory": an incursion
         return any(code_sector(_phrase_text(a)) == "MIL" for a in subjects(token))
     if lemma in {"decline", "refuse"} and any(

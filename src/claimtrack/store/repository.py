@@ -92,6 +92,26 @@ def _has_party(role: str, country: str | None, sector: str | None) -> ColumnElem
     return exists().where(*conditions)
 
 
+def _reported_by(specs: list[tuple[str, str | None, str | None]]) -> ColumnElement[bool]:
+    """Events whose article reports an event of the same type with each (stance, country,
+    sector) of ``specs``: ("assert", "UKR", "GOV") and ("deny", "RUS", "GOV") find the kinds
+    of event Ukraine's government asserts and Russia's denies in one article. Linking the same
+    proposition across articles is the job of claim threads, not of this filter."""
+    conditions = []
+    for stance, country, sector in specs:
+        other, claim, source = events.alias(), claims.alias(), entities.alias()
+        where = [other.c.doc_id == events.c.doc_id, other.c.type == events.c.type,
+                 claim.c.doc_id == other.c.doc_id, claim.c.id == other.c.claim,
+                 claim.c.stance == stance,
+                 source.c.doc_id == claim.c.doc_id, source.c.id == claim.c.source_entity]
+        if country:
+            where.append(source.c.country == country.upper())
+        if sector:
+            where.append(source.c.sector == sector.upper())
+        conditions.append(exists().where(*where))
+    return and_(*conditions)
+
+
 def _source_matches(source: str) -> ColumnElement[bool]:
     """Case-insensitive substring of the canonical source name or the source as written."""
     return or_(
@@ -285,10 +305,17 @@ class Store:
         target_country: str | None = None,
         target_sector: str | None = None,
         place: str | None = None,
+        reported_by: list[tuple[str, str | None, str | None]] | None = None,
     ) -> list[dict[str, Any]]:
         """Events with the source and stance of the claim reporting them, and their place;
-        filtered also by the coded country and sector of an actor or target ("RUS MIL")."""
+        filtered also by the coded country and sector of an actor or target ("RUS MIL") and
+        by who reports the kind of event with which stance (``reported_by``, see
+        :func:`_reported_by`)."""
         where = _published_between(date_from, date_to)
+        if reported_by:
+            for reported_stance, _country, _sector in reported_by:
+                _choice("stance", reported_stance, STANCES)
+            where.append(_reported_by(reported_by))
         for role, country, sector in (("actor", actor_country, actor_sector),
                                       ("target", target_country, target_sector)):
             if country or sector:
