@@ -38,6 +38,7 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", 
                              "nsubjpass", "attr", "oprd", "compound", "amod", "conj", "appos"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 CONDITIONS = frozenset({"if", "unless"})
+ASPECT_VERBS = frozenset({"resume", "continue", "begin", "start", "keep", "restart"})
 CONDITIONAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
 
 
@@ -72,8 +73,12 @@ def frame_words() -> dict[str, frozenset[str]]:
 
 
 def is_frame(token: Any, frame: str) -> bool:
-    return token.lemma_.lower() in frame_words().get(frame, frozenset()) or (
-        token.lower_ in frame_words().get(frame, frozenset()))
+    """Whether the token's lemma is in the frame's list; the model's lemma is checked together
+    with the word stripped of a regular ending ("staged" lemmatises to "stag")."""
+    words = frame_words().get(frame, frozenset())
+    lower = token.lower_
+    return token.lemma_.lower() in words or lower in words or any(
+        lower.endswith(end) and lower[: -len(end)] in words for end in ("d", "ed", "s", "ing"))
 
 
 def particle(token: Any) -> str | None:
@@ -93,6 +98,14 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
         if candidate.kept:
             _intent_and_future(candidate)
     kept = [c for c in candidates if c.kept]
+    protest = next((c for c in kept if c.type == "PROTEST"), None)
+    for candidate in kept:
+        if protest is not None and candidate is not protest and (
+                candidate.type == "REQUEST" and candidate.token.dep_ in PARTICIPIAL
+                or _in_protest(candidate.token)):
+            candidate.absorbed_by = protest  # the protest's demands are its topic (manual)
+            protest.proposed = protest.proposed or candidate.proposed
+    kept = [c for c in kept if c.kept]
     for candidate in kept:
         if _in_background(candidate.token, by_token):
             candidate.background = True
@@ -100,6 +113,14 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
         for candidate in kept:
             candidate.background = False
     return [c for c in candidates if c.kept]
+
+
+PARTICIPIAL = frozenset({"advcl", "xcomp", "acl", "conj", "ccomp"})
+
+
+def _in_protest(token: Any) -> bool:
+    """'in protest against X': the aim of an action, not a separate protest."""
+    return token.lower_ == "protest" and token.dep_ == "pobj" and token.head.lower_ == "in"
 
 
 def _governing_verb(candidate: Candidate) -> None:
@@ -297,10 +318,11 @@ def _carrier(token: Any) -> Any | None:
 
 def _intended(verb: Any) -> bool:
     """'ready to X', 'plans to X', 'decided to X' (an intent word that is no trigger itself)."""
+    while verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ASPECT_VERBS:
+        verb = verb.head  # "prepared to resume shelling"
     if verb.dep_ != "xcomp":
         return False
-    head = verb.head
-    return is_frame(head, "intent")
+    return is_frame(verb.head, "intent")
 
 
 def reported_would(verb: Any) -> bool:
@@ -320,8 +342,11 @@ def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
     """'after the invasion', 'following clashes', 'since last month's invasion'; and the
     condition of another act ('will withdraw unless the president held elections')."""
     clause = token if token.pos_ in {"VERB", "AUX"} else token.head
+    if clause.dep_ in {"relcl", "acl"} and clause.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+        return True  # "two nationals suspected of blowing up a plane": describes a party
     for verb in [clause, *clause.ancestors][:3]:
-        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and (c.lower_ in CONDITIONS
+                                                              or is_frame(c, "background"))
                                         for c in verb.children):
             return True
     head = token
@@ -351,6 +376,9 @@ def subjects(verb: Any) -> list[Any]:
             return found
         if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
             return []
+        if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
+            # "has been indicted by the court and will resign": who resigns is the indicted
+            return [c for c in verb.head.children if c.dep_ == "nsubjpass"]
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "denies ... by arming the rebels"
             verb = verb.head
         if verb.dep_ not in {"xcomp", "conj", "acomp", "advcl", "prep"} or verb.head.i == verb.i:

@@ -132,7 +132,12 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         lemma = "talk"
     if lemma == "law" and any(c.lower_ == "martial" for c in token.children):
         lemma = "martial law"
-    found = triggers().get((lemma, pos))
+    prt = particle(token) if pos == "VERB" else None
+    found = triggers().get((f"{lemma} {prt}", pos)) if prt else None
+    if found is None:
+        found = triggers().get((lemma, pos))
+    elif lemma not in {"call", "step", "pull"}:
+        lemma = f"{lemma} {prt}"  # "turned down", "cracked down", "blew up"
     if found is None:
         return None
     etype, mode = found
@@ -145,8 +150,13 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     troops_sent = lemma == "send" and bool(set(objects) & MILITARY_NOUNS)
     if troops_sent:
         etype, mode = "MOBILIZE", "troops"  # "sent troops": a military move, not aid
+    if etype == "RETREAT" and mode == "withdraw" and set(objects) & CIVILIAN_STAFF:
+        etype = "SANCTION"  # the manual: withdrawing observers, diplomats or aid is SANCTION
     if etype == "COERCE" and mode == "seize" and set(objects) & MILITARY_NOUNS - {"tank", "jet"}:
         etype, mode = "ASSAULT", "abduct"  # the manual: captured combatants are ASSAULT abduct
+    elif etype == "COERCE" and mode == "seize" and pos == "VERB" and lemma in CONQUEST and any(
+            code_sector(_phrase_text(a)) in {"MIL", "REB"} for a in subjects(token)):
+        etype, mode = "ASSAULT", None  # troops capturing ground: a use of force, not a search
     if pos == "VERB":
         actors = subjects(token)  # "were wounded": the wounded are no actor
         targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"} and not troops_sent]
@@ -166,6 +176,9 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     return etype, mode, actors, _conjoined(targets)
 
 
+CONQUEST = {"capture", "seize", "retake", "recapture", "occupy", "take"}
+CIVILIAN_STAFF = {"inspector", "worker", "observer", "monitor", "diplomat", "ambassador", "envoy",
+                  "staff", "personnel", "mission", "aid", "assistance", "embassy", "volunteer"}
 SPEECH_VERBS = {"comment", "say", "speak", "confirm", "elaborate", "discuss", "answer", "reply",
                 "respond", "reveal", "disclose", "specify", "name", "identify", "give"}
 #: Triggers that need a particle, an object or a preposition to mean the event.
@@ -200,7 +213,8 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if lemma in {"enter", "cross"}:  # "troops entered Ukrainian territory": an incursion
         return any(code_sector(_phrase_text(a)) == "MIL" for a in subjects(token))
     if lemma in {"decline", "refuse"} and any(
-            c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS for c in token.children):
+            c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS
+            and not any(g.dep_ in {"dobj", "prep"} for g in c.children) for c in token.children):
         return False  # "declined to comment" is a stance of the claim, not a refusal event
     if lemma == "call":  # "called it a disgrace" is no request; "called on X to" is
         return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"}
