@@ -13,7 +13,7 @@ import claimtrack
     ("text", "etype", "actor", "target"),
     [
         ("Ukraine accused Russia of shelling the town.", "ACCUSE", ("UKR", "GOV"), ("RUS", "GOV")),
-        ("Russian troops seized the airport on Friday.", "COERCE", ("RUS", "MIL"), None),
+        ("Russian troops seized the airport on Friday.", "ASSAULT", ("RUS", "MIL"), None),
         ("The capture by Ukraine this week of 11 Russian soldiers angered Moscow.", "ASSAULT",
          ("UKR", "GOV"), ("RUS", "MIL")),
         ("The minister appealed to the European Union to freeze the assets.", "REQUEST",

