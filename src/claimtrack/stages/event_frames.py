@@ -56,11 +56,13 @@ class Candidate:
     merged_into: Candidate | None = None
     absorbed_by: Candidate | None = None
     background: bool = False
+    wished: bool = False  # the complement of "want", "hope": an outcome wished for, no event
     extra_tokens: list[Any] = field(default_factory=list)
 
     @property
     def kept(self) -> bool:
-        return self.merged_into is None and self.absorbed_by is None and not self.background
+        return (self.merged_into is None and self.absorbed_by is None and not self.background
+                and not self.wished)
 
 
 @cache
@@ -97,6 +99,8 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
     for candidate in candidates:
         if candidate.kept:
             _intent_and_future(candidate)
+    for candidate in candidates:
+        candidate.wished = candidate.kept and _wished(candidate.token)
     kept = [c for c in candidates if c.kept]
     protest = next((c for c in kept if c.type == "PROTEST"), None)
     for candidate in kept:
@@ -338,10 +342,18 @@ def reported_would(verb: Any) -> bool:
     return verb.dep_ == "ccomp" and verb.head.pos_ in {"VERB", "AUX"}
 
 
+def _wished(token: Any) -> bool:
+    """'she hoped officials would be indicted', 'wants Putin to attack': a wish, no event."""
+    clause = token if token.pos_ in {"VERB", "AUX"} else next(
+        (a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), token.head)
+    return clause.dep_ in {"xcomp", "ccomp"} and is_frame(clause.head, "wish")
+
+
 def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
     """'after the invasion', 'following clashes', 'since last month's invasion'; and the
     condition of another act ('will withdraw unless the president held elections')."""
-    clause = token if token.pos_ in {"VERB", "AUX"} else token.head
+    clause = token if token.pos_ in {"VERB", "AUX"} else next(
+        (a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), token.head)
     if clause.dep_ in {"relcl", "acl"} and clause.head.pos_ in {"NOUN", "PROPN", "PRON"}:
         return True  # "two nationals suspected of blowing up a plane": describes a party
     for verb in [clause, *clause.ancestors][:3]:

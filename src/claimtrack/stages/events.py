@@ -191,7 +191,7 @@ NEEDS_OBJECT = {
     "sign": {"agreement", "treaty", "accord", "deal", "pact", "protocol", "declaration",
              "memorandum", "convention", "charter", "contract"},
 }
-TRANSITIVE_ONLY = {"close", "cut", "reduce", "halt", "deny", "free", "strengthen", "reinforce",
+TRANSITIVE_ONLY = {"seek", "close", "cut", "reduce", "halt", "deny", "free", "strengthen", "reinforce",
                    "block", "blockade", "arm", "fund", "finance", "feed", "deliver", "supply",
                    "provide", "grant", "share", "trade", "bar", "prevent", "shut", "beat",
                    "search", "accept", "back", "suspend", "freeze", "recall", "release"}
