@@ -145,7 +145,11 @@ def _governing_verb(candidate: Candidate) -> None:
     cancel = is_frame(verb, "cancel") and (lemma not in {"call", "break"} or prt == "off")
     reversal = is_frame(verb, "reversal") or (lemma == "call" and prt == "off")
     if token.dep_ in {"dobj", "nsubjpass"} and (cancel or reversal):
-        if candidate.type in COOPERATIVE and cancel:
+        if candidate.type in {"AID", "COOPERATE"} and (cancel or reversal):
+            # the manual: withdrawing aid or assistance is SANCTION, not a refusal
+            candidate.proposed, candidate.type, candidate.mode = candidate.type, "SANCTION", \
+                "discontinue"
+        elif candidate.type in COOPERATIVE and cancel:
             candidate.proposed, candidate.type = candidate.type, "REJECT"
             candidate.mode = "meet" if candidate.proposed == "CONSULT" else "assist"
         elif candidate.type in FORCEFUL:

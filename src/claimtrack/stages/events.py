@@ -176,6 +176,13 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     return etype, mode, actors, _conjoined(targets)
 
 
+#: Nouns a nominal trigger may modify and still name an event ("emergency measures").
+EVENT_HEADS = {"effort", "measure", "campaign", "operation", "process", "program", "programme",
+               "plan", "deal", "agreement", "talk", "talks", "meeting", "strike", "attack",
+               "bombing", "raid", "offensive", "action", "activity", "exercise", "drill", "law",
+               "explosion", "blast", "fire", "protest", "rally", "march", "conference", "visit",
+               "mission", "initiative", "war", "game", "round", "session", "summit", "order",
+               "decree", "ban", "call", "demand", "threat", "warning", "crackdown", "assault"}
 CONQUEST = {"capture", "seize", "retake", "recapture", "occupy", "take"}
 CIVILIAN_STAFF = {"inspector", "worker", "observer", "monitor", "diplomat", "ambassador", "envoy",
                   "staff", "personnel", "mission", "aid", "assistance", "embassy", "volunteer"}
@@ -200,6 +207,8 @@ TRANSITIVE_ONLY = {"seek", "close", "cut", "reduce", "halt", "deny", "free", "st
 def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
     """Whether a polysemous trigger has the arguments of its event reading here."""
     if pos != "VERB":
+        if token.dep_ in {"compound", "amod"} and token.head.lemma_.lower() not in EVENT_HEADS:
+            return False  # "aid groups", "protest movement": a kind of party, not an event
         if lemma == "game":
             return any(c.lower_ == "war" for c in token.children)
         if lemma == "fire":  # "opened fire", "came under fire", "fire on"
@@ -274,8 +283,11 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     phrase = _phrase(doc, head)
     entity_id = doc.parse.user_data.get(TOKEN_ENTITY, {}).get(head.i)
     entity = doc.entity(entity_id)
-    country = (entity.country if entity else None) or code_country(phrase)
-    sector = (entity.sector if entity else None) or code_sector(phrase)
+    role = " ".join(t.text for c in head.children if c.dep_ == "appos" for t in c.subtree)
+    country = (entity.country if entity else None) or code_country(phrase) or (
+        code_country(role) if role else None)  # "Kenzo Oshima, the UN relief coordinator"
+    sector = (entity.sector if entity else None) or code_sector(phrase) or (
+        code_sector(role) if role else None)
     if head.lower_ in PRONOUNS and entity is None and country is None:
         antecedent = _reporting_subject(head)
         if antecedent is not None:
