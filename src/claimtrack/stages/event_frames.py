@@ -201,6 +201,10 @@ def _merge_same_type(candidates: list[Candidate], by_token: dict[int, Candidate]
         outer.actors += [a for a in candidate.actors if a not in outer.actors]
         outer.targets += [t for t in candidate.targets if t not in outer.targets]
         outer.mode = outer.mode or candidate.mode
+    for candidate in candidates:  # "a bomb attack killed two": the attack is no attacker
+        same = {i for i, c in by_token.items() if c.type == candidate.type}
+        candidate.actors = [a for a in candidate.actors if a.i not in same]
+        candidate.targets = [t for t in candidate.targets if t.i not in same]
 
 
 def _absorb(candidate: Candidate, by_token: dict[int, Candidate]) -> None:

@@ -100,15 +100,29 @@ OBLIGATION = frozenset({"must", "should"})
 def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
     token = candidate.token
     trigger = Span(token.idx, token.idx + len(token))
+    actors = _unique(_actor(doc, a, _subtrees(candidate.targets)) for a in candidate.actors)
+    if not actors and candidate.type == "ASSAULT":
+        actors = [_unidentified(doc, token, _subtrees(candidate.targets))]
     return Event(
         id=event_id, type=candidate.type, mode=candidate.mode, trigger=trigger,
         trigger_text=token.text, claim=_reporting_claim(doc.claims, trigger),
-        actors=_unique(_actor(doc, a, _subtrees(candidate.targets)) for a in candidate.actors),
+        actors=actors,
         targets=_unique(_actor(doc, t, _subtrees(candidate.actors)) for t in candidate.targets),
         negated=(negated(token) and candidate.type != "REJECT") or _cancelled(token),
         hypothetical=_hypothetical(token), proposed=candidate.proposed,
         context=["future"] if candidate.future or _future(token) else [],
     )
+
+
+UNIDENTIFIED = "(unidentified attackers)"
+
+
+def _unidentified(doc: Document, trigger: Any, other_side: frozenset[int]) -> EventActor:
+    """An attack with no named attacker ("a roadside bombing killed ..."): CAMEO's and
+    PLOVER's unidentified armed forces (UAF), in the country where it happened. The text is
+    ours, in parentheses, and no entity is linked: nothing in the article names them."""
+    country = _nearest_country(doc, trigger, other_side) or _focus_country(doc, other_side)
+    return EventActor(text=UNIDENTIFIED, entity=None, country=country, sector="UAF")
 
 
 def _subtrees(heads: list[Any]) -> frozenset[int]:
@@ -295,9 +309,15 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
             country, sector = found.country, sector or found.sector
     if sector is None and head.ent_type_ == "GPE":
         sector = "GOV"
+    if country and _ethnic(phrase):  # "ethnic Albanians in Macedonia": a group by residence
+        country = _nearest_country(doc, head, other_side | {t.i for t in head.subtree}) or country
     if country is None:
         country = _nearest_country(doc, head, other_side) or _focus_country(doc, other_side)
     return EventActor(text=phrase, entity=entity_id, country=country, sector=sector)
+
+
+def _ethnic(phrase: str) -> bool:
+    return "ethnic " in phrase.lower()
 
 
 PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i", "its", "their", "his", "her"})
