@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimtrack.cli import EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED, main
+from claimtrack.cli import EXIT_ALL_FAILED, EXIT_ERROR, EXIT_OK, EXIT_SOME_FAILED, main
 from tests.conftest import EXAMPLES
 
 EXAMPLE = EXAMPLES / "border_post.txt"
@@ -49,6 +49,7 @@ def test_cli_listings_filter_and_print_json(db: str, pipeline: object) -> None:
     _, out, _ = run("places", "--json", "--db", db)
     kharkiv = next(p for p in json.loads(out) if p["name"] == "Kharkiv")
     assert kharkiv["country"] == "UA" and abs(kharkiv["lat"] - 49.99) < 0.2
+    assert kharkiv["event_count"] >= 1 and kharkiv["claim_count"] >= 1  # the shelled border post
     _, out, _ = run("claims", "--from", "2025-01-01", "--json", "--db", db)
     assert json.loads(out) == []
 
@@ -154,3 +155,62 @@ def test_cli_events_filter_by_actor_and_target_codes(db: str, pipeline: object) 
     assert [r["place_name"] for r in json.loads(out)] == ["Kharkiv"]
     code, _, err = run("events", "--actor", "RUS MIL GOV", "--db", db)
     assert code == 2 and "COUNTRY SECTOR" in err
+
+
+@pytest.fixture()
+def stored_places(db: str) -> str:
+    """A store holding the hand-written Kharkiv and border articles (no pipeline needed)."""
+    from claimtrack.store.repository import Store
+    from tests.test_store import doc_border, doc_kharkiv
+
+    kharkiv = doc_kharkiv()
+    kharkiv.places[0].name = "Харків"  # a non-ASCII name must come out as UTF-8, unescaped
+    with Store(db) as store:
+        store.save(kharkiv)
+        store.save(doc_border())
+    return db
+
+
+def test_cli_places_table_shows_event_and_claim_counts(stored_places: str) -> None:
+    code, out, _ = run("places", "--db", stored_places)
+    assert code == EXIT_OK and "event count" in out and "claim count" in out
+    kharkiv_line = next(line for line in out.splitlines() if "Харків" in line)
+    cells = [cell.strip() for cell in kharkiv_line.split("│")[1:-1]]
+    assert cells[5:] == ["1", "3", "2", "2"]  # doc, mention, event and claim counts
+
+
+def test_cli_places_geojson_file_is_a_feature_collection_in_lon_lat_order(
+    tmp_path: Path, stored_places: str
+) -> None:
+    path = tmp_path / "places.geojson"
+    code, out, _ = run("places", "--geojson", str(path), "--db", stored_places)
+    assert code == EXIT_OK and "Харків" in out  # the table still goes to stdout
+    raw = path.read_bytes()
+    assert "Харків".encode() in raw  # UTF-8, not \u escapes
+    collection = json.loads(raw.decode("utf-8"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 5
+    kharkiv = next(f for f in collection["features"] if f["properties"]["geonames_id"] == 706483)
+    assert kharkiv["type"] == "Feature"
+    assert kharkiv["geometry"] == {"type": "Point", "coordinates": [36.25, 49.98]}  # lon, lat
+    assert kharkiv["properties"] == {
+        "geonames_id": 706483, "name": "Харків", "country": "UA", "admin1": "Kharkiv",
+        "feature_class": "P", "feature_code": "PPLA", "doc_count": 1, "mention_count": 3,
+        "event_count": 2, "claim_count": 2,
+    }
+
+
+def test_cli_places_geojson_to_stdout_prints_nothing_else(stored_places: str) -> None:
+    code, out, _ = run("places", "--geojson", "-", "--country", "UA", "--name", "novo",
+                       "--db", stored_places)
+    assert code == EXIT_OK
+    (feature,) = json.loads(out)["features"]  # the whole of stdout is one JSON document
+    assert feature["properties"]["name"] == "Novoazovsk"
+    assert feature["geometry"]["coordinates"] == [38.08, 47.11]
+
+
+def test_cli_places_geojson_unwritable_file_is_one_error_line(
+    tmp_path: Path, stored_places: str
+) -> None:
+    missing = tmp_path / "no" / "such" / "dir" / "places.geojson"
+    code, _, err = run("places", "--geojson", str(missing), "--db", stored_places)
+    assert code == EXIT_ERROR and err.startswith("error: cannot write GeoJSON to")

@@ -182,7 +182,7 @@ def test_places_stage_declares_its_contract(stage: PlacesStage) -> None:
     assert isinstance(stage, Stage)
     assert stage.name == "places"
     assert stage.requires == frozenset({"text", "entities_ner"})
-    assert stage.produces == frozenset({"places"})
+    assert stage.produces == frozenset({"places", "toponyms"})
 
 
 def test_places_factory_opens_configured_gazetteer(gazetteer_path: Path) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from claimtrack.model import (
 )
 from claimtrack.store.engine import migrate, open_engine
 from claimtrack.store.repository import Store
+from claimtrack.store.rows import document_rows
 from claimtrack.store.schema import metadata
 
 UKRAINE = Place(690791, "Ukraine", "A", "PCLI", "UA", None, 49.0, 32.0)
@@ -325,6 +327,66 @@ def test_store_places_aggregate_over_documents(filled: Store) -> None:
     assert {r["name"] for r in september} == {"Mariupol", "Ukraine"}
 
 
+def test_store_places_count_events_and_claims_in_matching_documents(filled: Store) -> None:
+    def counts(**filters: object) -> dict[str, tuple[int, int]]:
+        found = filled.places(**filters)  # type: ignore[arg-type]
+        return {r["name"]: (r["event_count"], r["claim_count"]) for r in found}
+
+    # Ukraine: Lavrov's denial "No Russian soldiers are in Ukraine" and the event it reports;
+    # "Ukraine said" names the source, outside any claim's content
+    assert counts() == {"Ukraine": (1, 1), "Novoazovsk": (1, 1), "Mariupol": (1, 1)}
+    # the shelling article lists Ukraine with no mention, event or claim of its own
+    assert counts(date_from=date(2014, 9, 1)) == {"Mariupol": (1, 1), "Ukraine": (0, 0)}
+    assert counts(doc_id=doc_shelling().id[:6]) == {"Mariupol": (1, 1), "Ukraine": (0, 0)}
+    assert counts(country="UA", name="novo") == {"Novoazovsk": (1, 1)}
+
+
+def doc_kharkiv() -> Document:
+    """Kharkiv is named twice in one claim and once in another; Izium once; Kyiv in no claim."""
+    text = (
+        "Officials said shells hit Kharkiv and the Kharkiv airport overnight. "
+        '"Nothing happened in Kharkiv or Izium," the army said. Kyiv did not comment.'
+    )
+    kharkiv = Place(706483, "Kharkiv", "P", "PPLA", "UA", "Kharkiv", 49.98, 36.25)
+    izium = Place(707308, "Izium", "P", "PPL", "UA", "Kharkiv", 49.21, 37.26)
+    kyiv = Place(703448, "Kyiv", "P", "PPLC", "UA", "Kyiv City", 50.45, 30.52)
+    kharkiv_mentions = [Mention(Span(m.start(), m.end()), "Kharkiv")
+                        for m in re.finditer("Kharkiv", text)]
+    first = "shells hit Kharkiv and the Kharkiv airport"
+    second = "Nothing happened in Kharkiv or Izium"
+    return Document(
+        raw=RawDocument(name="kharkiv.txt", content=""),
+        id=document_id(text),
+        text=text,
+        published=date(2024, 3, 5),
+        claims=[
+            Claim("c1", _span(text, first), first, "indirect", "assert", None, "Officials",
+                  _span(text, "Officials"), "said"),
+            Claim("c2", _span(text, second), second, "direct", "deny", None, "the army",
+                  _span(text, "the army"), "said", sentence=1),
+        ],
+        events=[
+            Event("v1", "ASSAULT", _span(text, "hit"), "hit", "c1", place=706483),
+            Event("v2", "ASSAULT", _span(text, "happened"), "happened", "c2", negated=True,
+                  place=706483),
+        ],
+        places=[replace(kharkiv, mentions=kharkiv_mentions), _place(izium, text, "Izium"),
+                _place(kyiv, text, "Kyiv")],
+    )
+
+
+def test_store_places_count_each_claim_once_however_often_it_names_the_place(store: Store) -> None:
+    store.save(doc_kharkiv())
+    rows = {r["name"]: r for r in store.places()}
+    kharkiv, izium, kyiv = rows["Kharkiv"], rows["Izium"], rows["Kyiv"]
+    assert (kharkiv["mention_count"], kharkiv["claim_count"], kharkiv["event_count"]) == (3, 2, 2)
+    assert (izium["mention_count"], izium["claim_count"], izium["event_count"]) == (1, 1, 0)
+    assert (kyiv["mention_count"], kyiv["claim_count"], kyiv["event_count"]) == (1, 0, 0)
+    assert store.count("place_mentions") == 5
+    store.save(doc_kharkiv())  # re-saving replaces the mention rows instead of adding to them
+    assert store.count("place_mentions") == 5 and store.places()[0]["claim_count"] == 2
+
+
 def test_store_rejects_bad_arguments(store: Store) -> None:
     with pytest.raises(StoreError, match="no table 'claim'"):
         store.count("claim")
@@ -349,7 +411,7 @@ def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
         assert second.count("claims") == 2
         with second.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0005"
+        assert version == "0006"
 
 
 def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) -> None:
@@ -366,6 +428,34 @@ def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) ->
     with Store(url) as store:
         old = store.get("abcd1234")
         assert old is not None and old.text == "Old text." and old.status == "analysed"
+
+
+def test_store_migration_0006_backfills_place_mentions(tmp_path: Path) -> None:
+    """A store written before 0006 has places but no place_mentions; upgrading fills them in
+    from the places' JSON, so claim counts come out as if the articles were saved today."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url)
+    migrate(engine, "0005")
+    with engine.begin() as conn:
+        for doc in (doc_border(), doc_kharkiv()):
+            for table, table_rows in document_rows(doc, datetime(2024, 3, 6)).items():
+                if table.name != "place_mentions" and table_rows:
+                    conn.execute(sa.insert(table), table_rows)
+        assert "place_mentions" not in sa.inspect(conn).get_table_names()
+    engine.dispose()
+    with Store(url) as upgraded:
+        assert upgraded.count("place_mentions") == 3 + 5
+        with upgraded.engine.connect() as conn:
+            novoazovsk = conn.execute(sa.text(
+                "SELECT start_offset, end_offset FROM place_mentions WHERE geonames_id = 699841"
+            )).one()
+        text = doc_border().text
+        assert text[novoazovsk.start_offset:novoazovsk.end_offset] == "Novoazovsk"
+        backfilled = upgraded.places()
+    with Store(f"sqlite:///{tmp_path / 'new.db'}") as fresh:
+        fresh.save(doc_border())
+        fresh.save(doc_kharkiv())
+        assert backfilled == fresh.places()
 
 
 def test_store_default_url_from_environment(

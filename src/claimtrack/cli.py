@@ -280,22 +280,61 @@ def _actor_label(actor: dict[str, Any]) -> str:
     return f"{actor.get('text')} [{code}]" if code else str(actor.get("text"))
 
 
+PLACE_PROPERTIES = ("geonames_id", "name", "country", "admin1", "feature_class", "feature_code",
+                    "doc_count", "mention_count", "event_count", "claim_count")
+
+
+def _place_features(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Places as a GeoJSON FeatureCollection; RFC 7946 puts longitude first, unlike GeoNames."""
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+         "properties": {key: row.get(key) for key in PLACE_PROPERTIES}}
+        for row in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _write_geojson(rows: list[dict[str, Any]], path: str) -> None:
+    """Write the places to ``path`` (``-``: stdout) as UTF-8 GeoJSON; a failed write exits 4."""
+    text = json.dumps(_place_features(rows), ensure_ascii=False, indent=2)
+    if path == "-":
+        click.echo(text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as exc:
+        click.echo(f"error: cannot write GeoJSON to {path}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
 @main.command()
 @click.option("--name", help="Place name contains this.")
 @click.option("--country", help="ISO-2 country code.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@click.option("--geojson", "geojson_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Also write the places as a GeoJSON FeatureCollection to FILE (- for stdout, "
+                   "instead of the table).")
 @from_option
 @to_option
 @limit_option
 @json_option
 @db_option
-def places(name: str | None, country: str | None, doc_id: str | None, date_from: date | None,
-           date_to: date | None, limit: int, as_json: bool, db_url: str | None) -> None:
-    """List stored places with GeoNames ids, coordinates and how often articles name them."""
+def places(name: str | None, country: str | None, doc_id: str | None, geojson_path: str | None,
+           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+           db_url: str | None) -> None:
+    """List stored places with GeoNames ids, coordinates, how often articles name them, and
+    how many events happen there and claims mention them."""
     with _errors_exit():
         rows = _store(db_url).places(name=name, country=country, doc_id=doc_id,
                                      date_from=date_from, date_to=date_to, limit=limit)
-    _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count"], as_json)
+    if geojson_path:
+        _write_geojson(rows, geojson_path)
+        if geojson_path == "-":
+            return
+    _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count",
+                    "event_count", "claim_count"], as_json)
 
 
 @main.command(name="eval")

@@ -160,6 +160,22 @@ class Place:
 
 
 @dataclass
+class Toponym:
+    """A reference to a place in the text, whether or not it goes on the map.
+
+    ``place``: a mention of one of the document's Places. ``demonym``: "Russian", "EU" (the
+    country or region it names is an actor attribute, not where something happened).
+    ``embedded``: a place name inside another name ("the Washington Post", "the Syrian
+    Observatory"). ``unresolved``: named as a place, but the gazetteer has no record for it.
+    """
+
+    span: Span
+    text: str
+    kind: Literal["place", "demonym", "embedded", "unresolved"]
+    geonames_id: int | None = None
+
+
+@dataclass
 class TimeRef:
     """A time expression resolved against the publication date."""
 
@@ -195,6 +211,7 @@ class Document:
     claims: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    toponyms: list[Toponym] = field(default_factory=list)
     timerefs: list[TimeRef] = field(default_factory=list)
     parse: Any = field(default=None, repr=False, compare=False)
 

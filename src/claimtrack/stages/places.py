@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimtrack.gazetteer.query import Gazetteer, PlaceRecord, fold_name, open_gazetteer
-from claimtrack.model import Document, Mention, Place, Span
+from claimtrack.model import Document, Mention, Place, Span, Toponym
 
 STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"ORG", "PERSON"})
@@ -83,7 +83,7 @@ class PlacesStage:
 
     name = "places"
     requires = frozenset({"text", "entities_ner"})
-    produces = frozenset({"places"})
+    produces = frozenset({"places", "toponyms"})
 
     def __init__(self, gazetteer: Gazetteer, *, labels: Iterable[str] = STRONG_LABELS,
                  weak_labels: Iterable[str] = WEAK_LABELS, unlabelled: bool = True) -> None:
@@ -95,6 +95,7 @@ class PlacesStage:
     def run(self, docs: list[Document]) -> list[Document]:
         for doc in docs:
             doc.places = self.resolve(doc)
+            doc.toponyms = self.references(doc)
         return docs
 
     def resolve(self, doc: Document) -> list[Place]:
@@ -109,6 +110,117 @@ class PlacesStage:
             mention = Mention(span=Span(t.start, t.end), text=doc.text[t.start:t.end], kind="name")
             by_id.setdefault(record.geonames_id, (record, []))[1].append(mention)
         return [_to_place(record, mentions) for record, mentions in by_id.values()]
+
+    def references(self, doc: Document) -> list[Toponym]:
+        """Every reference to a place: the map places' mentions, demonyms ("Russian", "EU")
+        coded to the country or region they name, place names inside other names ("the
+        Washington Post"), and names taken as places that the gazetteer cannot resolve."""
+        out = [Toponym(m.span, m.text, "place", p.geonames_id) for p in doc.places
+               for m in p.mentions]
+        if doc.parse is None:
+            return out
+        taken = [(t.span.start, t.span.end) for t in out]
+
+        def free(start: int, end: int) -> bool:
+            return not any(s < end and start < e for s, e in taken)
+
+        for ent in doc.parse.ents:
+            start, end = _trim(ent)
+            if start >= end or not free(start, end):
+                continue
+            surface = doc.text[start:end]
+            if ent.label_ == "NORP" or all(t.pos_ == "ADJ" for t in ent):
+                record = self.demonym(surface)
+                if record is not None:
+                    out.append(Toponym(Span(start, end), surface, "demonym", record.geonames_id))
+                    taken.append((start, end))
+                continue
+            if ent.label_ in self.labels:
+                record = self.demonym(surface)  # "EU" as a GPE is Europe, not Eu in France
+                kind = "demonym" if record is not None else "unresolved"
+                out.append(Toponym(Span(start, end), surface, kind,
+                                   record.geonames_id if record else None))
+                taken.append((start, end))
+                continue
+            for sub_start, sub_end, record in self._embedded(doc, ent):
+                if free(sub_start, sub_end):
+                    out.append(Toponym(Span(sub_start, sub_end), doc.text[sub_start:sub_end],
+                                       "embedded", record.geonames_id))
+                    taken.append((sub_start, sub_end))
+        for token in doc.parse:  # demonym adjectives outside any entity: "Russian troops"
+            start, end = token.idx, token.idx + len(token)
+            if token.ent_type_ or token.pos_ != "ADJ" or not token.text[:1].isupper():
+                continue
+            record = self.demonym(token.text)
+            if record is not None and free(start, end):
+                out.append(Toponym(Span(start, end), token.text, "demonym", record.geonames_id))
+                taken.append((start, end))
+        return sorted(out, key=lambda t: t.span.start)
+
+    def demonym(self, surface: str) -> PlaceRecord | None:
+        """The country (or continent, for "European", "EU") a demonym or short name codes to,
+        through the actor coder's tables; None for other words."""
+        from claimtrack.stages.actor_codes import country_names, organisations
+
+        key = re.sub(r"['’]s?$", "", surface.strip()).lower()
+        if key in organisations() and key not in CONTINENT_CODES:
+            return None
+        code = country_names().get(key)
+        if code is None:
+            return None
+        if code in CONTINENT_CODES.values():
+            return self.gazetteer.get(CONTINENT_IDS[code])
+        return self.gazetteer.country(code) if len(code) == 3 else None
+
+    def _embedded(self, doc: Document, ent: Any) -> list[tuple[int, int, PlaceRecord]]:
+        """Country, region or big-city names inside an organisation's or a work's name."""
+        found = []
+        tokens = list(ent)
+        i = 0
+        while i < len(tokens):
+            for j in range(min(len(tokens), i + 3), i, -1):
+                start, end = tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])
+                surface = doc.text[start:end]
+                if j - i == len(tokens) or not surface[:1].isupper():
+                    continue  # the whole entity is not embedded in itself
+                record = self.demonym(surface) or self._prominent(surface)
+                if record is not None:
+                    found.append((start, end, record))
+                    i = j - 1
+                    break
+            i += 1
+        return found
+
+    def _prominent(self, surface: str) -> PlaceRecord | None:
+        """A country, first-order region or city of a million people called this, if any."""
+        ranked = [r for r in self.gazetteer.candidates(surface)
+                  if r.is_country or r.feature_code in {"ADM1", "CONT"}
+                  or (r.is_populated_place and r.population >= 1_000_000)]
+        return max(ranked, key=lambda r: r.population) if ranked else None
+
+    def resolve_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[PlaceRecord | None]:
+        """Resolve given toponym spans (e.g. gold ones) with the same context rules: the spans
+        are each other's context, as the recognised toponyms are in :meth:`resolve`."""
+        toponyms = []
+        for start, end in spans:
+            topo = _Toponym(start, end, "", "GIVEN", cue=True)
+            topo.admin_hint = bool(_ADMIN_AFTER.match(doc.text, end))
+            topo.key = self._lookup_key(doc.text[start:end], topo)
+            toponyms.append(topo)
+        order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
+        ordered = [toponyms[i] for i in order]
+        for k, topo in enumerate(ordered[:-1]):
+            nxt = ordered[k + 1]
+            if nxt.start > topo.end and _CONTAINER_GAP.fullmatch(doc.text, topo.end, nxt.start):
+                topo.container = k + 1
+        chosen = self._choose(ordered)
+        out: list[PlaceRecord | None] = [None] * len(spans)
+        for k, i in enumerate(order):
+            start, end = spans[i]
+            out[i] = self.demonym(doc.text[start:end]) if not doc.text[start:end].isupper() \
+                else None
+            out[i] = out[i] or chosen.get(k)  # "Canadian" is Canada, not Canadian County
+        return out
 
     # -- finding toponyms ------------------------------------------------------------------
 
@@ -125,7 +237,9 @@ class PlacesStage:
                 tokens = tokens[1:]
             if not tokens or all(t.pos_ == "ADJ" or t.tag_.startswith("JJ") for t in tokens):
                 continue  # "Ukrainian" tagged GPE is a demonym, not a place
-            start, end = tokens[0].idx, ent.end_char
+            start, end = _trim(ent)
+            if start >= end:
+                continue
             surface = text[start:end]
             if ent.label_ == "PERSON" and any(surface in p and surface != p for p in person_texts):
                 continue  # "Jordan" after "Michael Jordan" is the person again
@@ -262,7 +376,7 @@ def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
     scored = []
     for r in records:
         score = math.log10(max(r.population, 0) + 100)
-        if r.is_country:
+        if r.is_country or r.feature_code == "CONT":
             score += COUNTRY_PRIOR
         elif r.geonames_id < 0 or r.source.startswith("claimtrack curated"):
             score += CURATED_PRIOR
@@ -292,6 +406,23 @@ def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
         scored.append((score, r))
     scored.sort(key=lambda sr: (-sr[0], -sr[1].population, sr[1].geonames_id))
     return scored
+
+
+#: Region codes of the actor coder that name a continent, and the continents' GeoNames ids.
+CONTINENT_CODES = {"eu": "EUR", "european union": "EUR", "european": "EUR", "europe": "EUR"}
+CONTINENT_IDS = {"EUR": 6255148}
+
+
+def _trim(ent: Any) -> tuple[int, int]:
+    """An entity's span without a leading "the" or a trailing possessive ("South Korea's")."""
+    tokens = list(ent)
+    while tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    while tokens and tokens[-1].lower_ in {"'s", "’s", "'", "’"}:
+        tokens = tokens[:-1]
+    if not tokens:
+        return ent.start_char, ent.start_char
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
 def _shadows(city: PlaceRecord, region: PlaceRecord) -> bool:

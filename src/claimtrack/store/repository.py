@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Subquery,
     and_,
     delete,
     exists,
@@ -42,6 +43,7 @@ from claimtrack.store.schema import (
     event_actors,
     events,
     metadata,
+    place_mentions,
     places,
     timerefs,
 )
@@ -118,6 +120,44 @@ def _source_matches(source: str) -> ColumnElement[bool]:
         claims.c.source_name.icontains(source, autoescape=True),
         claims.c.source_text.icontains(source, autoescape=True),
     )
+
+
+def _events_per_place() -> Subquery:
+    """Events per (doc_id, geonames_id) of their place: at most one row per places row, so
+    joining it to places multiplies nothing and a SUM gives the count over the documents."""
+    return (
+        select(events.c.doc_id, events.c.place.label("geonames_id"), func.count().label("n"))
+        .where(events.c.place.is_not(None))
+        .group_by(events.c.doc_id, events.c.place)
+        .subquery("place_events")
+    )
+
+
+def _claims_per_place() -> Subquery:
+    """Claims per (doc_id, geonames_id) whose content span contains a mention of the place,
+    each claim counted once however often it names the place (claim ids are unique per doc)."""
+    mention = place_mentions
+    contains = and_(
+        mention.c.doc_id == claims.c.doc_id,
+        mention.c.start_offset >= claims.c.content_start,
+        mention.c.end_offset <= claims.c.content_end,
+    )
+    return (
+        select(
+            claims.c.doc_id,
+            mention.c.geonames_id,
+            func.count(claims.c.id.distinct()).label("n"),
+        )
+        .join_from(claims, mention, contains)
+        .group_by(claims.c.doc_id, mention.c.geonames_id)
+        .subquery("place_claims")
+    )
+
+
+def _per_place(counts: Subquery) -> tuple[Any, ColumnElement[bool]]:
+    """A per-document count summed over a place's documents, and its LEFT JOIN condition."""
+    on = and_(counts.c.doc_id == places.c.doc_id, counts.c.geonames_id == places.c.geonames_id)
+    return func.coalesce(func.sum(counts.c.n), 0), on
 
 
 class Store:
@@ -368,7 +408,9 @@ class Store:
         date_from: date | None = None,
         date_to: date | None = None,
     ) -> list[dict[str, Any]]:
-        """Places aggregated over documents: how many articles and mentions name each one."""
+        """Places aggregated over documents: how many articles and mentions name each one, how
+        many events happen there and how many claims name it, counted in the matching
+        documents only (so --from/--to/--doc narrow the counts as well as the list)."""
         where = _published_between(date_from, date_to)
         if name:
             where.append(places.c.name.icontains(name, autoescape=True))
@@ -379,6 +421,14 @@ class Store:
         doc_count = func.count(places.c.doc_id).label("doc_count")
         # json_array_length() is spelt the same in SQLite (JSON1) and PostgreSQL (json type)
         mention_count = func.sum(func.json_array_length(places.c.mentions)).label("mention_count")
+        place_events, place_claims = _events_per_place(), _claims_per_place()
+        event_count, events_on = _per_place(place_events)
+        claim_count, claims_on = _per_place(place_claims)
+        joined = (
+            places.join(documents, places.c.doc_id == documents.c.id)
+            .outerjoin(place_events, events_on)
+            .outerjoin(place_claims, claims_on)
+        )
         stmt = (
             select(
                 places.c.geonames_id,
@@ -391,8 +441,10 @@ class Store:
                 func.min(places.c.lon).label("lon"),
                 mention_count,
                 doc_count,
+                event_count.label("event_count"),
+                claim_count.label("claim_count"),
             )
-            .join_from(places, documents, places.c.doc_id == documents.c.id)
+            .select_from(joined)
             .where(*where)
             .group_by(places.c.geonames_id)
             .order_by(doc_count.desc(), mention_count.desc(), places.c.geonames_id)
@@ -400,7 +452,8 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
         return [
-            {**row, "mention_count": int(row["mention_count"] or 0), "doc_count": row["doc_count"]}
+            {**row, "mention_count": int(row["mention_count"] or 0),
+             "event_count": int(row["event_count"]), "claim_count": int(row["claim_count"])}
             for row in rows
         ]
 

@@ -33,6 +33,7 @@ from claimtrack.store.schema import (
     entities,
     event_actors,
     events,
+    place_mentions,
     places,
     timerefs,
 )
@@ -146,6 +147,7 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
         }
         for seq, p in enumerate(doc.places)
     ]
+    rows[place_mentions] = place_mention_rows(doc_id, doc.places)
     rows[timerefs] = [
         {
             "doc_id": doc_id,
@@ -160,6 +162,17 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
         for idx, t in enumerate(doc.timerefs)
     ]
     return rows
+
+
+def place_mention_rows(doc_id: str, doc_places: Iterable[Place]) -> list[dict[str, Any]]:
+    """One row per place mention, so claims can be matched to places by span in SQL (a JSON
+    column cannot be joined portably). Never read back: the places row's JSON stays the record."""
+    return [
+        {"doc_id": doc_id, "geonames_id": p.geonames_id, "seq": seq,
+         "start_offset": m.span.start, "end_offset": m.span.end}
+        for p in doc_places
+        for seq, m in enumerate(p.mentions)
+    ]
 
 
 def _claim_row(doc: Document, seq: int, c: Claim) -> dict[str, Any]:

@@ -186,4 +186,18 @@ event_actors = Table(  # added in 0004: one row per coded actor or target, for f
     Index(None, "country", "sector"),
 )
 
-CHILD_TABLES: tuple[Table, ...] = (entities, claims, events, event_actors, places, timerefs)
+place_mentions = Table(  # added in 0006: one row per mention of a place, to join with claim spans
+    "place_mentions",
+    metadata,
+    _doc_fk(),
+    Column("geonames_id", Integer, nullable=False, autoincrement=False),
+    Column("seq", Integer, nullable=False),  # the mention's index in Place.mentions
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    PrimaryKeyConstraint("doc_id", "geonames_id", "seq"),  # also serves lookups by doc_id
+    Index(None, "geonames_id"),
+)
+
+CHILD_TABLES: tuple[Table, ...] = (
+    entities, claims, events, event_actors, places, place_mentions, timerefs
+)
