@@ -27,6 +27,7 @@ from claimtrack.model import (
     RawDocument,
     Span,
     TimeRef,
+    Toponym,
     document_id,
 )
 from claimtrack.store.engine import migrate, open_engine
@@ -107,6 +108,10 @@ def doc_border(published: date | None = date(2014, 8, 28)) -> Document:
             ),
         ],
         places=[ukraine_place, _place(NOVOAZOVSK, text, "Novoazovsk")],
+        toponyms=[
+            Toponym(_span(text, "Russian"), "Russian", "demonym", 2017370),
+            Toponym(_span(text, "Novoazovsk"), "Novoazovsk", "place", 699841),
+        ],
         timerefs=[
             TimeRef(_span(text, "on Thursday"), "on Thursday", "2014-08-28", "day", "2014-08-28")
         ],
@@ -411,7 +416,7 @@ def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
         assert second.count("claims") == 2
         with second.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0006"
+        assert version == "0007"
 
 
 def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) -> None:
@@ -439,7 +444,7 @@ def test_store_migration_0006_backfills_place_mentions(tmp_path: Path) -> None:
     with engine.begin() as conn:
         for doc in (doc_border(), doc_kharkiv()):
             for table, table_rows in document_rows(doc, datetime(2024, 3, 6)).items():
-                if table.name != "place_mentions" and table_rows:
+                if table.name not in {"place_mentions", "toponyms"} and table_rows:
                     conn.execute(sa.insert(table), table_rows)
         assert "place_mentions" not in sa.inspect(conn).get_table_names()
     engine.dispose()

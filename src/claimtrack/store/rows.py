@@ -26,6 +26,7 @@ from claimtrack.model import (
     RawDocument,
     Span,
     TimeRef,
+    Toponym,
 )
 from claimtrack.store.schema import (
     claims,
@@ -36,6 +37,7 @@ from claimtrack.store.schema import (
     place_mentions,
     places,
     timerefs,
+    toponyms,
 )
 
 Row = Mapping[str, Any]
@@ -148,6 +150,11 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
         for seq, p in enumerate(doc.places)
     ]
     rows[place_mentions] = place_mention_rows(doc_id, doc.places)
+    rows[toponyms] = [
+        {"doc_id": doc_id, "seq": seq, "start_offset": t.span.start, "end_offset": t.span.end,
+         "text": t.text, "kind": t.kind, "geonames_id": t.geonames_id}
+        for seq, t in enumerate(doc.toponyms)
+    ]
     rows[timerefs] = [
         {
             "doc_id": doc_id,
@@ -283,6 +290,11 @@ def load_document(doc: Row, children: Mapping[str, Iterable[Row]]) -> Document:
                 mentions=_load_mentions(r["mentions"]),
             )
             for r in children["places"]
+        ],
+        toponyms=[
+            Toponym(span=Span(r["start_offset"], r["end_offset"]), text=r["text"],
+                    kind=r["kind"], geonames_id=r["geonames_id"])
+            for r in children.get("toponyms", [])
         ],
         timerefs=[
             TimeRef(

@@ -198,6 +198,20 @@ place_mentions = Table(  # added in 0006: one row per mention of a place, to joi
     Index(None, "geonames_id"),
 )
 
+toponyms = Table(  # added in 0007: every reference to a place (map place, demonym, embedded, unresolved)
+    "toponyms",
+    metadata,
+    _doc_fk(),
+    Column("seq", Integer, nullable=False),
+    Column("start_offset", Integer, nullable=False),
+    Column("end_offset", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("geonames_id", Integer),
+    PrimaryKeyConstraint("doc_id", "seq"),
+    Index(None, "geonames_id"),
+)
+
 CHILD_TABLES: tuple[Table, ...] = (
-    entities, claims, events, event_actors, places, place_mentions, timerefs
+    entities, claims, events, event_actors, places, place_mentions, toponyms, timerefs
 )

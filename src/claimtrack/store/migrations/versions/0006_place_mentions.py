@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-26
+Create Date: 2026-11-25
 
 Existing places are backfilled from their ``mentions`` JSON column, in Python so the same
 migration runs on SQLite and PostgreSQL.
