@@ -173,6 +173,9 @@ class Toponym:
     text: str
     kind: Literal["place", "demonym", "embedded", "unresolved"]
     geonames_id: int | None = None
+    #: For an unresolved name: the article's focus place it most likely lies in ("Royal Street"
+    #: in an article about New Orleans), an approximation, never its own id.
+    within: int | None = None
 
 
 @dataclass

@@ -136,11 +136,16 @@ class PlacesStage:
                     taken.append((start, end))
                 continue
             if ent.label_ in self.labels:
-                record = self.demonym(surface)  # "EU" as a GPE is Europe, not Eu in France
+                record = self.demonym(surface)
+                if record is None and not _looks_like_place(ent, doc.parse):
+                    continue  # "Dropbox" tagged GPE: no record and no sign it is a place
                 kind = "demonym" if record is not None else "unresolved"
                 out.append(Toponym(Span(start, end), surface, kind,
-                                   record.geonames_id if record else None))
+                                   record.geonames_id if record else None,
+                                   None if record else _id(self.focus_place(doc))))
                 taken.append((start, end))
+                continue
+            if ent.label_ not in EMBEDDING_LABELS:
                 continue
             for sub_start, sub_end, record in self._embedded(doc, ent):
                 if free(sub_start, sub_end):
@@ -157,6 +162,25 @@ class PlacesStage:
                 taken.append((start, end))
         return sorted(out, key=lambda t: t.span.start)
 
+    def focus_place(self, doc: Document) -> PlaceRecord | None:
+        """The most specific place the article is about: its most mentioned town (named at
+        least twice, or the only one), else its most mentioned region, else its country. An
+        unresolvable street or building name most likely lies there."""
+        def mentions(p: Place) -> int:
+            return len(p.mentions)
+
+        towns = sorted((p for p in doc.places if p.feature_class == "P"), key=mentions,
+                       reverse=True)
+        if towns and (mentions(towns[0]) >= 2 or len(towns) == 1):
+            return self.gazetteer.get(towns[0].geonames_id)
+        regions = sorted((p for p in doc.places if p.feature_code in {"ADM1", "ADM2"}),
+                         key=mentions, reverse=True)
+        if regions:
+            return self.gazetteer.get(regions[0].geonames_id)
+        countries = sorted((p for p in doc.places if p.feature_code.startswith("PCL")),
+                           key=mentions, reverse=True)
+        return self.gazetteer.get(countries[0].geonames_id) if countries else None
+
     def demonym(self, surface: str) -> PlaceRecord | None:
         """The country (or continent, for "European", "EU") a demonym or short name codes to,
         through the actor coder's tables; None for other words."""
@@ -165,6 +189,9 @@ class PlacesStage:
         key = re.sub(r"['’]s?$", "", surface.strip()).lower()
         if key in organisations() and key not in CONTINENT_CODES:
             return None
+        if any(r.is_country or r.is_admin or r.feature_code == "CONT" or r.population >= 100_000
+               for r in self.gazetteer.candidates(key)):
+            return None  # "Brussels", "Washington": a place's own name, resolved as a place
         code = country_names().get(key)
         if code is None:
             return None
@@ -193,9 +220,10 @@ class PlacesStage:
 
     def _prominent(self, surface: str) -> PlaceRecord | None:
         """A country, first-order region or city of a million people called this, if any."""
-        ranked = [r for r in self.gazetteer.candidates(surface)
-                  if r.is_country or r.feature_code in {"ADM1", "CONT"}
-                  or (r.is_populated_place and r.population >= 1_000_000)]
+        key = fold_name(surface)
+        ranked = [r for r in self.gazetteer.candidates(surface) if fold_name(r.name) == key and (
+                  r.is_country or r.feature_code in {"ADM1", "CONT"}
+                  or (r.is_populated_place and r.population >= 1_000_000))]
         return max(ranked, key=lambda r: r.population) if ranked else None
 
     def resolve_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[PlaceRecord | None]:
@@ -411,6 +439,33 @@ def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
 #: Region codes of the actor coder that name a continent, and the continents' GeoNames ids.
 CONTINENT_CODES = {"eu": "EUR", "european union": "EUR", "european": "EUR", "europe": "EUR"}
 CONTINENT_IDS = {"EUR": 6255148}
+
+
+#: Entities whose names may embed a place name ("the Washington Post", "Syrian Observatory").
+EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+#: Words that make a name a place even when the gazetteer does not know it.
+PLACE_WORDS = frozenset({
+    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "square",
+    "park", "bridge", "river", "lake", "lagoon", "bay", "island", "islands", "mountain", "mount",
+    "hill", "hills", "valley", "canal", "beach", "point", "harbour", "harbor", "port", "airport",
+    "station", "church", "cathedral", "library", "hospital", "school", "university", "stadium",
+    "center", "centre", "hall", "market", "camp", "village", "district", "county", "estate",
+    "plantation", "castle", "palace", "tower", "museum", "prison", "base", "border", "coast",
+    "desert", "forest", "peninsula", "province", "region", "quarter", "faubourg", "rue",
+})
+
+
+def _looks_like_place(ent: Any, parse: Any) -> bool:
+    """An unresolvable name is kept as a place reference only with a sign it is one: a place
+    word in it ("Royal Street"), a LOC/FAC label with a locative before it."""
+    words = {t.lower_.strip(".") for t in ent}
+    if words & PLACE_WORDS:
+        return True
+    return ent.label_ in {"LOC", "FAC"} and _after_locative(parse, ent.start)
+
+
+def _id(record: PlaceRecord | None) -> int | None:
+    return record.geonames_id if record is not None else None
 
 
 def _trim(ent: Any) -> tuple[int, int]:

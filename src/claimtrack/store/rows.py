@@ -152,7 +152,7 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
     rows[place_mentions] = place_mention_rows(doc_id, doc.places)
     rows[toponyms] = [
         {"doc_id": doc_id, "seq": seq, "start_offset": t.span.start, "end_offset": t.span.end,
-         "text": t.text, "kind": t.kind, "geonames_id": t.geonames_id}
+         "text": t.text, "kind": t.kind, "geonames_id": t.geonames_id, "within_id": t.within}
         for seq, t in enumerate(doc.toponyms)
     ]
     rows[timerefs] = [
@@ -293,7 +293,7 @@ def load_document(doc: Row, children: Mapping[str, Iterable[Row]]) -> Document:
         ],
         toponyms=[
             Toponym(span=Span(r["start_offset"], r["end_offset"]), text=r["text"],
-                    kind=r["kind"], geonames_id=r["geonames_id"])
+                    kind=r["kind"], geonames_id=r["geonames_id"], within=r["within_id"])
             for r in children.get("toponyms", [])
         ],
         timerefs=[

@@ -208,6 +208,7 @@ toponyms = Table(  # added in 0007: every reference to a place (map place, demon
     Column("text", Text, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("geonames_id", Integer),
+    Column("within_id", Integer),  # an unresolved name's likely surrounding place
     PrimaryKeyConstraint("doc_id", "seq"),
     Index(None, "geonames_id"),
 )

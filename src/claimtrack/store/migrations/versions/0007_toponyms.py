@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("geonames_id", sa.Integer(), nullable=True),
+        sa.Column("within_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["doc_id"], ["documents.id"],
                                 name="fk_toponyms_doc_id_documents", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("doc_id", "seq", name="pk_toponyms"),
