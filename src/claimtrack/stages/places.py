@@ -49,7 +49,7 @@ ADMIN_HINT_BONUS = 4.0  # "X region": regions win
 CITY_REGION = 2.0  # ... but not the city's own region: "Kyiv region" is the oblast around Kyiv
 CONTAINER_BONUS = 4.0  # "X, Rostov region": places inside the named region win
 FOCUS_COUNTRY_BONUS = 1.0
-FOCUS_ADMIN1_BONUS = 1.0
+FOCUS_ADMIN1_BONUS = 2.0
 UNAMBIGUOUS_MARGIN = 2.0
 WEAK_MIN_POPULATION = {"ORG": 100_000, "PERSON": 1_000_000}
 
@@ -129,7 +129,8 @@ class PlacesStage:
             if start >= end or not free(start, end):
                 continue
             surface = doc.text[start:end]
-            if ent.label_ == "NORP" or all(t.pos_ == "ADJ" for t in ent):
+            if ent.label_ == "NORP" or all(t.pos_ == "ADJ" for t in ent) or _is_organisation(
+                    surface):
                 record = self.demonym(surface)
                 if record is not None:
                     out.append(Toponym(Span(start, end), surface, "demonym", record.geonames_id))
@@ -166,19 +167,25 @@ class PlacesStage:
         """The most specific place the article is about: its most mentioned town (named at
         least twice, or the only one), else its most mentioned region, else its country. An
         unresolvable street or building name most likely lies there."""
-        def mentions(p: Place) -> int:
-            return len(p.mentions)
-
-        towns = sorted((p for p in doc.places if p.feature_class == "P"), key=mentions,
-                       reverse=True)
-        if towns and (mentions(towns[0]) >= 2 or len(towns) == 1):
-            return self.gazetteer.get(towns[0].geonames_id)
-        regions = sorted((p for p in doc.places if p.feature_code in {"ADM1", "ADM2"}),
-                         key=mentions, reverse=True)
-        if regions:
-            return self.gazetteer.get(regions[0].geonames_id)
+        votes: defaultdict[tuple[str | None, str | None], int] = defaultdict(int)
+        for p in doc.places:
+            if p.country and p.admin1 and not p.feature_code.startswith("PCL"):
+                votes[(p.country, p.admin1)] += len(p.mentions)
+        if votes:  # the region most of its places lie in, then its most named town there
+            region = max(votes, key=votes.__getitem__)
+            towns = [p for p in doc.places if (p.country, p.admin1) == region
+                     and p.feature_class == "P"]
+            if towns:
+                records = [self.gazetteer.get(p.geonames_id) for p in towns]
+                best = max(zip(towns, records), key=lambda pr: (
+                    len(pr[0].mentions), pr[1].population if pr[1] else 0))
+                return best[1]
+            admin = [p for p in doc.places if (p.country, p.admin1) == region
+                     and p.feature_code == "ADM1"]
+            if admin:
+                return self.gazetteer.get(admin[0].geonames_id)
         countries = sorted((p for p in doc.places if p.feature_code.startswith("PCL")),
-                           key=mentions, reverse=True)
+                           key=lambda p: len(p.mentions), reverse=True)
         return self.gazetteer.get(countries[0].geonames_id) if countries else None
 
     def demonym(self, surface: str) -> PlaceRecord | None:
@@ -189,7 +196,8 @@ class PlacesStage:
         key = re.sub(r"['’]s?$", "", surface.strip()).lower()
         if key in organisations() and key not in CONTINENT_CODES:
             return None
-        if any(r.is_country or r.is_admin or r.feature_code == "CONT" or r.population >= 100_000
+        if any(fold_name(r.name) == fold_name(key) and (
+                r.is_country or r.feature_code == "CONT" or r.population >= 100_000)
                for r in self.gazetteer.candidates(key)):
             return None  # "Brussels", "Washington": a place's own name, resolved as a place
         code = country_names().get(key)
@@ -269,6 +277,8 @@ class PlacesStage:
             if start >= end:
                 continue
             surface = text[start:end]
+            if _is_organisation(surface):
+                continue  # "the EU", "the UN": actors; references() keeps the EU as Europe
             if ent.label_ == "PERSON" and any(surface in p and surface != p for p in person_texts):
                 continue  # "Jordan" after "Michael Jordan" is the person again
             topo = _Toponym(start, end, "", ent.label_)
@@ -462,6 +472,14 @@ def _looks_like_place(ent: Any, parse: Any) -> bool:
     if words & PLACE_WORDS:
         return True
     return ent.label_ in {"LOC", "FAC"} and _after_locative(parse, ent.start)
+
+
+def _is_organisation(surface: str) -> bool:
+    """An intergovernmental body the actor coder knows ("EU", "European Union", "NATO")."""
+    from claimtrack.stages.actor_codes import country_names
+
+    code = country_names().get(re.sub(r"['’]s?$", "", surface.strip()).lower())
+    return code is not None and (len(code) != 3 or code in {"EUR", "UNO", "IGO", "NGO", "IMG"})
 
 
 def _id(record: PlaceRecord | None) -> int | None:
