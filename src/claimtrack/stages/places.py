@@ -131,6 +131,8 @@ class PlacesStage:
             surface = doc.text[start:end]
             if ent.label_ == "NORP" or all(t.pos_ == "ADJ" for t in ent) or _is_organisation(
                     surface):
+                if ent[-1].tag_ in {"NNS", "NNPS"}:
+                    continue  # "Nigerians", "Saudis": people, not a reference to the place
                 record = self.demonym(surface)
                 if record is not None:
                     out.append(Toponym(Span(start, end), surface, "demonym", record.geonames_id))
@@ -153,10 +155,12 @@ class PlacesStage:
                     out.append(Toponym(Span(sub_start, sub_end), doc.text[sub_start:sub_end],
                                        "embedded", record.geonames_id))
                     taken.append((sub_start, sub_end))
-        for token in doc.parse:  # demonym adjectives outside any entity: "Russian troops"
+        for token in doc.parse:  # outside any entity: "Russian troops", "US officials"
             start, end = token.idx, token.idx + len(token)
-            if token.ent_type_ or token.pos_ != "ADJ" or not token.text[:1].isupper():
+            if token.ent_type_ or token.pos_ not in {"ADJ", "PROPN"} or not token.text[:1].isupper():
                 continue
+            if token.pos_ == "PROPN" and token.dep_ not in {"compound", "amod", "nmod"}:
+                continue  # a bare proper noun is left to the place resolver
             record = self.demonym(token.text)
             if record is not None and free(start, end):
                 out.append(Toponym(Span(start, end), token.text, "demonym", record.geonames_id))
