@@ -2,8 +2,10 @@
 
 Handles explicit dates ("August 28", "Aug. 28, 2014", "28 August 2014", "2014-08-28"),
 months and years, weekdays ("on Thursday": the most recent such day up to the publication
-date, or the next one when the verb is future), "today", "yesterday", "tomorrow", and
-"this/last/next week|month|year". Expressions come from spaCy DATE entities plus a regex
+date, or the next one when the verb is future; "last Monday" strictly before, "next Monday"
+strictly after), "today", "yesterday", "tomorrow", "three days ago", "this/last/next
+week|month|year", and ranges ("from August 1 to August 5", "between Monday and Wednesday",
+"August 1-5"), whose value is an ISO interval "start/end" at the granularity of its ends. Expressions come from spaCy DATE entities plus a regex
 pass for ISO dates; what cannot be resolved is kept with value None.
 
 "Two days after <event>" dates the event it introduces: "the escalation came two days after
@@ -45,7 +47,27 @@ _RELATIVE = re.compile(r"\b(this|last|next|past|coming)\s+(week|month|year)\b", 
 def resolve(expression: str, published: date | None, future: bool = False) -> tuple[str | None, str]:
     """(ISO value, granularity) of a time expression, or (None, 'unknown')."""
     text = expression.lower().strip()
+    ranged = _range(text, published, future)
+    if ranged is not None:
+        return ranged
+    part = re.fullmatch(r"(?:the\s+)?(?:mid|early|late|end of|beginning of)[-\s]+(.+)", text)
+    if part:  # "mid-August", "early 2014": the month or year it is part of
+        value, granularity = resolve(part.group(1), published, future)
+        if granularity in {"month", "year"}:
+            return value, granularity
     if published is not None:
+        ago = _AGO.search(text)
+        if ago:
+            n = ago.group("n")
+            count = int(n) if n.isdigit() else NUMBER_WORDS[n]
+            unit = ago.group("unit").rstrip("s")
+            if unit == "month":
+                index = published.year * 12 + published.month - 1 - count
+                return f"{index // 12:04d}-{index % 12 + 1:02d}", "month"
+            if unit == "year":
+                return f"{published.year - count:04d}", "year"
+            days = count * (7 if unit == "week" else 1)
+            return (published - timedelta(days=days)).isoformat(), "day"
         for word, delta in (("yesterday", -1), ("today", 0), ("tonight", 0), ("tomorrow", 1)):
             if re.search(rf"\b{word}\b", text):
                 return (published + timedelta(days=delta)).isoformat(), "day"
@@ -54,7 +76,11 @@ def resolve(expression: str, published: date | None, future: bool = False) -> tu
             return _relative(rel.group(1).lower(), rel.group(2).lower(), published)
         for index, day in enumerate(WEEKDAYS):
             if re.search(rf"\b{day}\b", text) and not _explicit(text):
-                if future:
+                if re.search(rf"\bnext\s+{day}\b", text):
+                    offset = (index - published.weekday() - 1) % 7 + 1
+                elif re.search(rf"\blast\s+{day}\b", text):
+                    offset = -((published.weekday() - index - 1) % 7 + 1)
+                elif future:
                     offset = (index - published.weekday()) % 7
                 else:
                     offset = -((published.weekday() - index) % 7)
@@ -62,6 +88,15 @@ def resolve(expression: str, published: date | None, future: bool = False) -> tu
     explicit = _explicit(text, published)
     if explicit:
         return explicit
+    month_only = re.fullmatch(rf"(?:in\s+|since\s+|by\s+)?{_MONTH}", text, re.IGNORECASE)
+    if month_only and published is not None:  # "in August": the latest August, or the next
+        month = MONTHS[month_only.group("month").lower()]
+        year = published.year
+        if future and month < published.month:
+            year += 1
+        elif not future and month > published.month:
+            year -= 1
+        return f"{year:04d}-{month:02d}", "month"
     year = re.fullmatch(r"(in\s+)?((1[89]|20)\d\d)", text)
     if year:
         return year.group(2), "year"
@@ -97,6 +132,41 @@ def _relative(which: str, unit: str, published: date) -> tuple[str, str]:
         month_index = published.year * 12 + published.month - 1 + step
         return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "month"
     return f"{published.year + step:04d}", "year"
+
+
+_AGO = re.compile(r"\b(?P<n>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\s+"
+                  r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b")
+_RANGE = re.compile(r"^(?:from\s+|between\s+)?(?P<a>.+?)\s*(?:\bto\b|\buntil\b|\bthrough\b|"
+                    r"\band\b|[-–—])\s*(?P<b>.+)$")
+
+
+def _range(text: str, published: date | None, future: bool) -> tuple[str | None, str] | None:
+    """'from August 1 to August 5', 'between Monday and Wednesday', 'August 1-5': an ISO
+    interval when both ends resolve at the same granularity; None when it is no range."""
+    match = _RANGE.match(text)
+    if not match or not re.search(r"\b(from|between)\b|[-–—]|\bto\b|\buntil\b|\bthrough\b",
+                                  text):
+        return None
+    first, second = match.group("a").strip(), match.group("b").strip()
+    day_only = re.fullmatch(r"(\d{1,2})(?:,?\s+((?:1[89]|20)\d\d))?", second)
+    if day_only:  # "August 1-5, 2013": the month (and year) of the other end
+        month = re.match(rf"{_MONTH}\s+\d", first, re.IGNORECASE)
+        if month is None:
+            return None
+        year = day_only.group(2)
+        second = f"{month.group('month')} {day_only.group(1)}" + (f", {year}" if year else "")
+        if year and not re.search(r"\b(1[89]|20)\d\d\b", first):
+            first = f"{first}, {year}"
+    if re.fullmatch(r"\d{1,2}", first):  # "1 to 5 August": the month of the second end
+        month = re.search(_MONTH, second, re.IGNORECASE)
+        if month is None:
+            return None
+        first = f"{first} {month.group('month')}"
+    start, grain_a = resolve(first, published, future)
+    end, grain_b = resolve(second, published, future)
+    if start is None or end is None or grain_a != grain_b or start > end:
+        return None
+    return f"{start}/{end}", grain_a
 
 
 def is_relational(ref: TimeRef) -> bool:

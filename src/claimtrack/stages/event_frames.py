@@ -113,7 +113,7 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
     for candidate in kept:
         if _in_background(candidate.token, by_token):
             candidate.background = True
-    if not any(c.kept for c in kept):  # background only matters beside another event
+    if not any(c.kept and (c.actors or c.targets) for c in kept):  # beside another event only
         for candidate in kept:
             candidate.background = False
     return [c for c in candidates if c.kept]
@@ -367,7 +367,7 @@ def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
     for verb in [clause, *clause.ancestors][:3]:
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" and (c.lower_ in CONDITIONS
                                                               or is_frame(c, "background"))
-                                        for c in verb.children):
+                                        and not _dated(c) for c in verb.children):
             return True
     head = token
     while head.dep_ in {"pobj", "compound", "amod", "conj"} and head.head.i != head.i:
@@ -376,6 +376,13 @@ def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
                 head.dep_ == "prep" and head.lower_ == "of" and is_frame(head.head, "background")):
             return True
     return False
+
+
+def _dated(mark: Any) -> bool:
+    """'two days after the presidents held talks': the clause is dated, an event of its own."""
+    return any(t.lower_ in {"day", "days", "week", "weeks", "month", "months", "hours"}
+               for t in mark.subtree) or any(
+        t.lower_ in {"days", "weeks", "months", "hours"} for t in mark.doc[max(0, mark.i - 2):mark.i])
 
 
 def negated(token: Any) -> bool:
