@@ -190,3 +190,49 @@ def test_places_factory_opens_configured_gazetteer(gazetteer_path: Path) -> None
     built = make_places_stage(settings)
     assert built.gazetteer.path == gazetteer_path
     built.gazetteer.close()
+
+
+def references(stage: PlacesStage, nlp: Any, text: str) -> list[tuple[str, str, int | None]]:
+    doc = Document(raw=RawDocument(name="test", content=text), text=text)
+    doc.parse = nlp(text)
+    stage.run([doc])
+    for t in doc.toponyms:
+        assert text[t.span.start:t.span.end] == t.text
+    return [(t.text, t.kind, t.geonames_id) for t in doc.toponyms]
+
+
+def test_places_demonyms_are_references_to_their_country(stage: PlacesStage, nlp: Any) -> None:
+    found = references(stage, nlp, "Ukrainian and Russian officials met for talks in Minsk.")
+    assert ("Ukrainian", "demonym", 690791) in found
+    assert ("Russian", "demonym", 2017370) in found
+    assert [k for _, k, _ in found].count("place") == 1  # Minsk is the only map place
+
+
+def test_places_eu_is_europe_but_not_a_map_place(stage: PlacesStage, nlp: Any) -> None:
+    text = "The EU imposed sanctions on Belarus."
+    found = references(stage, nlp, text)
+    assert ("EU", "demonym", 6255148) in found
+    assert [p.name for p in places(stage, nlp, text)] == ["Belarus"]
+
+
+def test_places_possessive_is_not_part_of_the_place(stage: PlacesStage, nlp: Any) -> None:
+    found = references(stage, nlp, "South Korea's president visited Seoul.")
+    assert ("South Korea", "place", 1835841) in found
+
+
+def test_places_continents_and_seas(stage: PlacesStage, nlp: Any) -> None:
+    found = by_mention(places(stage, nlp, "Migrants crossed the Mediterranean to reach Europe."))
+    assert found["Europe"].geonames_id == 6255148
+    assert found["Mediterranean"].feature_code == "SEA"
+
+
+def test_places_unknown_street_lies_in_the_focus_place(stage: PlacesStage, nlp: Any) -> None:
+    text = ("Police in Odesa closed Deribasivska Street on Monday. "
+            "Residents of Odesa said the street was calm.")
+    doc = Document(raw=RawDocument(name="test", content=text), text=text)
+    doc.parse = nlp(text)
+    stage.run([doc])
+    [street] = [t for t in doc.toponyms if t.kind == "unresolved"]
+    odesa = next(p for p in doc.places if p.name.startswith("Odes"))
+    assert street.text == "Deribasivska Street" and street.geonames_id is None
+    assert street.within == odesa.geonames_id

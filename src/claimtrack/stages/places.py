@@ -337,7 +337,8 @@ class PlacesStage:
         return extra
 
     def _lists(self, found: list[_Toponym], text: str) -> set[int]:
-        """Toponyms in a list ("A, B and C") that has a strongly labelled member."""
+        """Toponyms in a list ("A, B and C") with a strongly labelled member, or one after a
+        locative ("in Mariupol and Donetsk": the list shares the preposition)."""
         cued: set[int] = set()
         run = [0] if found else []
         for i in range(1, len(found) + 1):
@@ -346,7 +347,7 @@ class PlacesStage:
             if joined:
                 run.append(i)
                 continue
-            if len(run) > 1 and any(found[k].label in self.labels for k in run):
+            if len(run) > 1 and any(found[k].label in self.labels or found[k].cue for k in run):
                 cued.update(run)
             run = [i]
         return cued
