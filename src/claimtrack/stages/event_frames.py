@@ -56,13 +56,15 @@ class Candidate:
     merged_into: Candidate | None = None
     absorbed_by: Candidate | None = None
     background: bool = False
-    wished: bool = False  # the complement of "want", "hope": an outcome wished for, no event
+    #: wished for ("wants Putin to attack") or describing a party ("Beijing, which resisted"):
+    #: never an event of its own, even when the sentence has no other
+    unreported: bool = False
     extra_tokens: list[Any] = field(default_factory=list)
 
     @property
     def kept(self) -> bool:
         return (self.merged_into is None and self.absorbed_by is None and not self.background
-                and not self.wished)
+                and not self.unreported)
 
 
 @cache
@@ -100,7 +102,7 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
         if candidate.kept:
             _intent_and_future(candidate)
     for candidate in candidates:
-        candidate.wished = candidate.kept and _wished(candidate.token)
+        candidate.unreported = candidate.kept and _wished(candidate.token)
     kept = [c for c in candidates if c.kept]
     protest = next((c for c in kept if c.type == "PROTEST"), None)
     for candidate in kept:
@@ -111,7 +113,9 @@ def apply_frames(candidates: list[Candidate]) -> list[Candidate]:
             protest.proposed = protest.proposed or candidate.proposed
     kept = [c for c in kept if c.kept]
     for candidate in kept:
-        if _in_background(candidate.token, by_token):
+        if _describes_a_party(candidate.token):
+            candidate.unreported = True  # never an event of its own, even alone
+        elif _in_background(candidate.token, by_token):
             candidate.background = True
     if not any(c.kept and (c.actors or c.targets) for c in kept):  # beside another event only
         for candidate in kept:
@@ -355,6 +359,14 @@ def _wished(token: Any) -> bool:
     clause = token if token.pos_ in {"VERB", "AUX"} else next(
         (a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), token.head)
     return clause.dep_ in {"xcomp", "ccomp"} and is_frame(clause.head, "wish")
+
+
+def _describes_a_party(token: Any) -> bool:
+    """'Moscow and Beijing, which have resisted a harder line', 'ties frayed by a threat': a
+    relative clause describing a party, not an event the sentence reports."""
+    clause = token if token.pos_ in {"VERB", "AUX"} else next(
+        (a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), token.head)
+    return clause.dep_ == "relcl" and clause.head.pos_ in {"NOUN", "PROPN", "PRON"}
 
 
 def _in_background(token: Any, by_token: dict[int, Candidate]) -> bool:
