@@ -189,3 +189,33 @@ def test_gazetteer_open_builds_missing_and_stale_files(
 def test_gazetteer_missing_file_raises_without_build(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="not found"):
         open_gazetteer(tmp_path / "absent.sqlite", build=False)
+
+
+def test_gazetteer_two_builds_while_a_reader_queries_are_safe(
+    built: tuple[Path, dict], tmp_path: Path
+) -> None:
+    """Two processes rebuild the same file at once while this one keeps reading it: every query
+    answers, both builds succeed, and the file they leave is a complete gazetteer."""
+    import shutil
+    import subprocess
+    import sys
+
+    target = tmp_path / "gazetteer.sqlite"
+    shutil.copy(built[0], target)
+    reader = Gazetteer(target)
+    script = ("import sys; from claimtrack.gazetteer.build import build_gazetteer; "
+              "build_gazetteer(sys.argv[1])")
+    builders = [subprocess.Popen([sys.executable, "-c", script, str(target)],
+                                 stderr=subprocess.PIPE) for _ in range(2)]
+    answered = 0
+    while any(b.poll() is None for b in builders):
+        assert [r.geonames_id for r in reader.candidates("Mariupol")][:1] == [701822]
+        answered += 1
+    outputs = [b.communicate()[1] for b in builders]
+    assert [b.returncode for b in builders] == [0, 0], outputs
+    assert answered > 0
+    reader.close()
+    fresh = Gazetteer(target)
+    assert fresh.get(701822) is not None and fresh.country("UKR") is not None
+    fresh.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer.sqlite"]  # no temp files
