@@ -318,14 +318,17 @@ def _write_geojson(rows: list[dict[str, Any]], path: str) -> None:
                    "instead of the table).")
 @from_option
 @to_option
-@limit_option
+@click.option("--limit", type=int, help="Maximum rows (default 50 for the listing; the GeoJSON "
+              "export has every place unless --limit is given).")
 @json_option
 @db_option
 def places(name: str | None, country: str | None, doc_id: str | None, geojson_path: str | None,
-           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+           date_from: date | None, date_to: date | None, limit: int | None, as_json: bool,
            db_url: str | None) -> None:
     """List stored places with GeoNames ids, coordinates, how often articles name them, and
     how many events happen there and claims mention them."""
+    if limit is None and not geojson_path:
+        limit = 50
     with _errors_exit():
         rows = _store(db_url).places(name=name, country=country, doc_id=doc_id,
                                      date_from=date_from, date_to=date_to, limit=limit)
@@ -341,7 +344,7 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
 @click.argument("task")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev", "test", "all"]),
-              help="Data split: train/dev (attribution); dev/test/all halves (events).")
+              help="Data split: train/dev (attribution); dev/test/all halves (events, geo).")
 @click.option("--set", "event_set", type=click.Choice(["plover-gsr", "petr2-gsr"]),
               help="Gold set (events; default plover-gsr).")
 @click.option("--rules-only", is_flag=True,
