@@ -45,11 +45,23 @@ def test_seed_he_is_zakharchenko(seed: Document) -> None:
     assert claim.source_text == "He" and seed.source_name(claim) == "Alexander Zakharchenko"
 
 
-@pytest.mark.parametrize(("name", "lat", "lon"), [("Novoazovs", 47.11, 38.08),
-                                                  ("Mariupol", 47.10, 37.55), ("Donetsk", 48.02, 37.80)])
-def test_seed_places_have_coordinates(seed: Document, name: str, lat: float, lon: float) -> None:
+@pytest.mark.parametrize(("name", "country", "lat", "lon"), [
+    ("Novoazovs", "UA", 47.115, 38.081), ("Mariupol", "UA", 47.097, 37.543),
+    ("Donetsk", "UA", 48.015, 37.802), ("Luhansk", "UA", 48.574, 39.307),
+    ("Kamensk-Shakhtinsky", "RU", 48.318, 40.259), ("Savur-Mohyla", "UA", 47.923, 38.741),
+])
+def test_seed_places_within_25_km(seed: Document, name: str, country: str, lat: float,
+                                  lon: float) -> None:
+    from claimtrack.evaluation.geo import haversine_km
+
     place = next(p for p in seed.places if p.name.startswith(name))
-    assert place.country == "UA" and abs(place.lat - lat) < 0.2 and abs(place.lon - lon) < 0.2
+    assert place.country == country and haversine_km(place.lat, place.lon, lat, lon) < 25
+
+
+@pytest.mark.parametrize(("mention", "geonames_id"), [("Turkey", 298795), ("Ukraine", 690791)])
+def test_seed_countries_resolve_to_countries(seed: Document, mention: str, geonames_id: int) -> None:
+    place = next(p for p in seed.places if any(m.text == mention for m in p.mentions))
+    assert place.geonames_id == geonames_id and place.feature_code == "PCLI"
 
 
 def test_seed_thursday_is_publication_day(seed: Document) -> None:
