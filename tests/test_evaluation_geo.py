@@ -33,9 +33,9 @@ def write_set(root: Path) -> Path:
         toponym("Kyiv", "Embedded_Non_Lit", 703448, 50.4547, 30.5238),
         toponym("Mariupol", "Literal", 701822, 47.0958, 37.5494, nth=1),
         # not a toponym type: ignored by recognition and resolution
-        "<toponym><extractedName>residents</extractedName><type>Non_Lit_Expression</type>"
-        f"<start>{TEXT.index('residents')}</start><end>{TEXT.index('residents') + 9}</end>"
-        "</toponym>",
+        ("<toponym><extractedName>residents</extractedName><type>Non_Lit_Expression</type>"
+         f"<start>{TEXT.index('residents')}</start><end>{TEXT.index('residents') + 9}</end>"
+         "</toponym>"),
     ])
     path = root / "geo" / "geowebnews.xml"
     path.parent.mkdir(parents=True)

@@ -11,6 +11,7 @@ Gold data sets are never in the repo: they live in ``../shared/data`` (see
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import time
@@ -236,6 +237,19 @@ def check_options(task: str, options: Mapping[str, Any], allowed: Iterable[str])
             f"task {task!r} does not take option(s) {', '.join(unknown)} "
             f"(it takes: {', '.join(sorted(allowed_set))})"
         )
+
+
+SPLITS = ("all", "dev", "test")
+
+
+def in_split(item_id: str, split: str) -> bool:
+    """Whether an item of a gold set without a training part belongs to a split: ``dev`` when
+    the SHA-1 of its id is even, ``test`` when odd, ``all`` always. Hashing (not file order)
+    spreads every kind of item over both halves, and the halves never change."""
+    if split == "all":
+        return True
+    parity = int(hashlib.sha1(item_id.encode("utf-8")).hexdigest(), 16) % 2
+    return parity == (0 if split == "dev" else 1)
 
 
 def safe_div(numerator: float, denominator: float) -> float:

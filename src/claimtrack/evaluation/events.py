@@ -42,7 +42,6 @@ claimtrack pipeline (its stages up to events, places included) on each sentence 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -51,10 +50,12 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack.evaluation.base import (
+    SPLITS,
     EvalReport,
     EvaluationError,
     check_options,
     f1_score,
+    in_split,
     register_task,
     require_path,
     safe_div,
@@ -82,16 +83,6 @@ SECTOR_CODES = frozenset({
 })
 SECTOR_ALIASES = {"CIV": "CVL"}
 N_CONFUSIONS = 8
-SPLITS = ("all", "dev", "test")
-
-
-def in_split(sentence_id: str, split: str) -> bool:
-    """Whether a sentence belongs to a split: ``dev`` when the SHA-1 of its id is even, ``test``
-    when odd, ``all`` always. Hashing (not file order) spreads every event type over both."""
-    if split == "all":
-        return True
-    parity = int(hashlib.sha1(sentence_id.encode("utf-8")).hexdigest(), 16) % 2
-    return parity == (0 if split == "dev" else 1)
 
 
 @dataclass

@@ -34,6 +34,7 @@ part: the places stage was developed looking at errors on the ``dev`` half only.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 import xml.etree.ElementTree as ET
@@ -43,12 +44,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimtrack.evaluation.events import SPLITS, in_split
 from claimtrack.evaluation.base import (
+    SPLITS,
     EvalReport,
     EvaluationError,
     check_options,
     f1_score,
+    in_split,
     register_task,
     require_path,
     safe_div,
@@ -139,7 +141,7 @@ def auc_of_errors(errors_km: list[float]) -> float:
     logs = sorted(math.log(1 + e) / math.log(1 + EARTH_HALF_CIRCUMFERENCE_KM) for e in errors_km)
     if len(logs) == 1:
         return logs[0]
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:]))
+    area = sum((a + b) / 2 for a, b in itertools.pairwise(logs))
     return area / (len(logs) - 1)
 
 
@@ -301,8 +303,8 @@ class GeoTask:
                      for kind in sorted(per_type, key=lambda k: -per_type[k])}
         notes = [
             "gold toponyms: " + ", ".join(sorted(TOPONYM_TYPES)),
-            "recognition strict span; resolution on gold spans; end to end = recognised "
-            "exactly and within 161 km, over gold toponyms with coordinates",
+            ("recognition strict span; resolution on gold spans; end to end = recognised "
+             "exactly and within 161 km, over gold toponyms with coordinates"),
         ]
         if skipped:
             notes.append(f"{len(skipped)} article(s) not scored (failed or text changed): "

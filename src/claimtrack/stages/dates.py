@@ -37,7 +37,7 @@ PATTERNS = [
 ]
 _ISO = re.compile(r"\b(1[89]|20)\d\d-\d\d-\d\d\b")
 NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 NUMBER_WORDS.update({"a": 1, "an": 1})
 _RELATIONAL = re.compile(r"\b(?P<n>\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\s+"
                          r"(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.IGNORECASE)

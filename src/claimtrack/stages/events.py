@@ -24,8 +24,8 @@ from claimtrack.stages.event_frames import (
     apply_frames,
     negated,
     particle,
-    reported_would,
     prep_objects,
+    reported_would,
     subjects,
 )
 
