@@ -21,7 +21,8 @@ Scores, all in one run:
   (the gold feature itself counts as 0 km: countries and regions are scored by id),
   and AUC of the log error (Gritta et al. 2018: area under the sorted ln(1 + km) curve over
   ln(20039), lower is better). A name the gazetteer does not know ("Royal Street") is placed at
-  the article's focus place (``PlacesStage.focus_place``), never given that place's id as its
+  the town or region named nearest it in its sentence, else the article's focus place
+  (``PlacesStage.likely_place``), never given that place's id as its
   own; with no focus either, it counts as wrong, 20,039 km off. The gazetteer-only "most
   populous candidate" baseline is scored on the same toponyms.
 * **end to end**: every gold toponym with coordinates counts; it is right when the pipeline
@@ -267,9 +268,9 @@ class GeoTask:
                 per_type_found[gold.type] += span in predicted
             resolvable = [t for t in article.toponyms if t.geonames_id or t.lat is not None]
             records = places_stage.resolve_spans(doc, [(t.start, t.end) for t in resolvable])
-            focus = places_stage.focus_place(doc) if None in records else None
             for gold, record in zip(resolvable, records):
-                gold_res.add(gold, record, focus)
+                near = places_stage.likely_place(doc, gold.start) if record is None else None
+                gold_res.add(gold, record, near)
                 candidates = places_stage.gazetteer.candidates(gold.name)
                 baseline_res.add(gold, max(candidates, key=lambda r: r.population)
                                  if candidates else None)

@@ -145,7 +145,7 @@ class PlacesStage:
                 kind = "demonym" if record is not None else "unresolved"
                 out.append(Toponym(Span(start, end), surface, kind,
                                    record.geonames_id if record else None,
-                                   None if record else _id(self.focus_place(doc))))
+                                   None if record else _id(self.likely_place(doc, start))))
                 taken.append((start, end))
                 continue
             if ent.label_ not in EMBEDDING_LABELS:
@@ -166,6 +166,19 @@ class PlacesStage:
                 out.append(Toponym(Span(start, end), token.text, "demonym", record.geonames_id))
                 taken.append((start, end))
         return sorted(out, key=lambda t: t.span.start)
+
+    def likely_place(self, doc: Document, start: int) -> PlaceRecord | None:
+        """Where a name the gazetteer lacks most likely is: the town or region named nearest
+        it in the same sentence ("Royal Street in the French Quarter of New Orleans"), else the
+        article's focus place."""
+        sentence = next((s for s in doc.sentences if s.start <= start < s.end), None)
+        near = [(abs(m.span.start - start), p.geonames_id) for p in doc.places
+                for m in p.mentions
+                if (p.feature_class == "P" or p.feature_code in {"ADM1", "ADM2"})
+                and sentence is not None and sentence.start <= m.span.start < sentence.end]
+        if near:
+            return self.gazetteer.get(min(near)[1])
+        return self.focus_place(doc)
 
     def focus_place(self, doc: Document) -> PlaceRecord | None:
         """The most specific place the article is about: its most mentioned town (named at
