@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -203,7 +203,12 @@ class PlacesStage:
                 return self.gazetteer.get(admin[0].geonames_id)
         countries = sorted((p for p in doc.places if p.feature_code.startswith("PCL")),
                            key=lambda p: len(p.mentions), reverse=True)
-        return self.gazetteer.get(countries[0].geonames_id) if countries else None
+        if countries:
+            return self.gazetteer.get(countries[0].geonames_id)
+        embedded = Counter(t.geonames_id for t in doc.toponyms if t.kind == "embedded")
+        if embedded:  # an article that names its city only inside names ("the Tulsa World")
+            return self.gazetteer.get(embedded.most_common(1)[0][0])
+        return None
 
     def demonym(self, surface: str) -> PlaceRecord | None:
         """The country (or continent, for "European", "EU") a demonym or short name codes to,
@@ -248,7 +253,7 @@ class PlacesStage:
         key = fold_name(surface)
         ranked = [r for r in self.gazetteer.candidates(surface) if fold_name(r.name) == key and (
                   r.is_country or r.feature_code in {"ADM1", "CONT"}
-                  or (r.is_populated_place and r.population >= 1_000_000))]
+                  or (r.is_populated_place and r.population >= EMBEDDED_CITY_POPULATION))]
         return max(ranked, key=lambda r: r.population) if ranked else None
 
     def resolve_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[PlaceRecord | None]:
@@ -469,6 +474,8 @@ CONTINENT_CODES = {"eu": "EUR", "european union": "EUR", "european": "EUR", "eur
 CONTINENT_IDS = {"EUR": 6255148}
 
 
+#: A city named inside an organisation's name counts from this size ("New Orleans Railways").
+EMBEDDED_CITY_POPULATION = 100_000
 #: Entities whose names may embed a place name ("the Washington Post", "Syrian Observatory").
 EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 #: Words that make a name a place even when the gazetteer does not know it.
