@@ -344,7 +344,7 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
 @click.argument("task")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev", "test", "all"]),
-              help="Data split: train/dev (attribution); dev/test/all halves (events, geo).")
+              help="Data split: train/dev (attribution); dev/test/all halves (events, geo, stance).")
 @click.option("--set", "event_set", type=click.Choice(["plover-gsr", "petr2-gsr"]),
               help="Gold set (events; default plover-gsr).")
 @click.option("--rules-only", is_flag=True,

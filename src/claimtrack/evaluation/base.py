@@ -32,6 +32,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "claimtrack.evaluation.attribution",
     "claimtrack.evaluation.events",
     "claimtrack.evaluation.geo",
+    "claimtrack.evaluation.stance",
 )
 
 
