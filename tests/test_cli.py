@@ -214,3 +214,25 @@ def test_cli_places_geojson_unwritable_file_is_one_error_line(
     missing = tmp_path / "no" / "such" / "dir" / "places.geojson"
     code, _, err = run("places", "--geojson", str(missing), "--db", stored_places)
     assert code == EXIT_ERROR and err.startswith("error: cannot write GeoJSON to")
+
+
+def test_cli_lists_stories_and_shows_one(db: str) -> None:
+    """Two copies of a wire report and an unrelated article, stored without the pipeline."""
+    from claimtrack.store.repository import Store
+    from tests.test_stories import AGENCY, ORCHESTRA, PAPER
+
+    with Store(db) as store:
+        for doc in (AGENCY, ORCHESTRA, PAPER):
+            store.save(doc)
+    code, out, _ = run("stories", "--db", db)
+    assert code == EXIT_OK and AGENCY.id[:12] in out and "Agency, Daily Paper" in out
+    code, out, _ = run("stories", "--min-size", "2", "--json", "--db", db)
+    rows = json.loads(out)
+    assert code == EXIT_OK and [(r["story_id"], r["size"]) for r in rows] == [(AGENCY.id, 2)]
+    code, out, _ = run("stories", PAPER.id[:8], "--db", db)
+    assert code == EXIT_OK and "2 articles, 2024-03-05 to 2024-03-06" in out
+    assert "Daily Paper" in out and "1.00" in out and "Bridge reopened" in out
+    code, out, _ = run("stories", AGENCY.id, "--json", "--db", db)
+    assert [m["outlet"] for m in json.loads(out)["members"]] == ["Agency", "Daily Paper"]
+    code, _, err = run("stories", "ffffffff", "--db", db)
+    assert code == EXIT_ALL_FAILED and "no stored story" in err

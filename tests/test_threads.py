@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-
 import claimtrack
 from claimtrack.model import Document
 from claimtrack.readers import raw_from_string, read_inputs

@@ -1,4 +1,5 @@
-"""The ``claimtrack`` command line: process, show, claims, events, places, eval, gazetteer.
+"""The ``claimtrack`` command line: process, show, claims, events, places, stories, eval,
+gazetteer.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
@@ -338,6 +339,52 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
             return
     _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count",
                     "event_count", "claim_count"], as_json)
+
+
+SHORT_ID = 12  # characters of a document or story id shown in tables (any unique prefix works)
+
+
+@main.command()
+@click.argument("story", required=False)
+@click.option("--min-size", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only stories of at least this many articles (2: repeated articles only).")
+@limit_option
+@json_option
+@db_option
+def stories(story: str | None, min_size: int, limit: int, as_json: bool,
+            db_url: str | None) -> None:
+    """List stories (groups of near-duplicate articles: wire copies, updates, reprints),
+    biggest first; with STORY (a story id, or the id or prefix of any of its articles),
+    list its articles with outlet, date and similarity to the first one."""
+    if story:
+        _show_story(story, as_json, db_url)
+        return
+    with _errors_exit():
+        rows = _store(db_url).stories(limit=limit, min_size=min_size)
+    if not as_json:
+        rows = [{**row, "story": row["story_id"][:SHORT_ID], "outlets": ", ".join(row["outlets"])}
+                for row in rows]
+    _listing(rows, ["story", "size", "first_published", "last_published", "outlets", "title"],
+             as_json)
+
+
+def _show_story(ref: str, as_json: bool, db_url: str | None) -> None:
+    """One story's articles, in the order they were stored; exit 3 if there is none."""
+    with _errors_exit():
+        found = _store(db_url).story(ref)
+    if found is None:
+        click.echo(f"error: no stored story has an article matching {ref!r}", err=True)
+        sys.exit(EXIT_ALL_FAILED)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return
+    dates = " to ".join(dict.fromkeys(d for d in (found["first_published"],
+                                                  found["last_published"]) if d))
+    click.echo(f"story {found['story_id']}: {found['title']}")
+    click.echo(f"{found['size']} articles" + (f", {dates}" if dates else ""))
+    members = [{**m, "doc": m["doc_id"][:SHORT_ID], "similarity": f"{m['similarity']:.2f}"}
+               for m in found["members"]]
+    _listing(members, ["doc", "published", "outlet", "similarity", "title"], as_json=False)
 
 
 @main.command(name="eval")

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any, Literal
 
 from claimtrack import lexicons
-from claimtrack.stages.stance import cue_stances, is_negated
+from claimtrack.stages.stance import is_negated
 
 Stance = Literal["for", "against", "observing"]
 STANCES: tuple[Stance, ...] = ("for", "against", "observing")
@@ -86,7 +86,6 @@ def stance_toward(claim: str, text: str, nlp: Any) -> tuple[Stance, str]:
         return "observing", f"asks whether it is '{debunk.group(0)}'"  # "Real or hoax?"
     if debunk:
         return "against", f"debunking word '{debunk.group(0)}'"
-    cues = cue_stances()
     words = [t.lower_ for t in parse]
     denial = next((w for w in words if w in DENIAL_WORDS), None)
     if denial:  # matched on the word: title-case headlines ("Kurds Deny") mislead the tagger

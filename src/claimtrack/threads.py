@@ -21,6 +21,8 @@ from datetime import date
 from functools import cache
 from typing import Any, Protocol
 
+import numpy as np
+
 from claimtrack.errors import ClaimtrackError
 from claimtrack.model import Document
 
@@ -32,12 +34,15 @@ WINDOW_DAYS = 90
 MAX_POSTING = 2000
 MIN_WORDS = 4
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
-STOPWORDS = frozenset("""
-about above after again against also among been before being below between both could does
-doing down during each from further have having here into more most other over said same
-says should some such than that their them then there these they this those through under
-until very were what when where which while will with would your just only like told
-""".split())
+STOPWORDS = frozenset({
+    "about", "above", "after", "again", "against", "also", "among", "been", "before",
+    "being", "below", "between", "both", "could", "does", "doing", "down", "during", "each",
+    "from", "further", "have", "having", "here", "into", "more", "most", "other", "over",
+    "said", "same", "says", "should", "some", "such", "than", "that", "their", "them",
+    "then", "there", "these", "they", "this", "those", "through", "under", "until", "very",
+    "were", "what", "when", "where", "which", "while", "will", "with", "would", "your",
+    "just", "only", "like", "told",
+})
 
 
 class Embedder(Protocol):
@@ -175,15 +180,17 @@ class ThreadIndex:
             return []
         embedder = self.embedder or default_embedder()
         vectors = embedder.embed([c.text for c in claims])
-        out = []
         for claim, vector in zip(claims, vectors):
             index = len(self.claims)
             self.claims.append(claim)
             self.vectors.append(vector)
             self.parent.append(index)
-            for other in self._candidates(claim, index):
-                if self._linked(claim, vector, other):
-                    self._union(index, other)
+            candidates = sorted(self._candidates(claim, index))
+            if candidates:  # one matrix product for all candidates
+                similarities = np.stack([self.vectors[i] for i in candidates]) @ vector
+                for other, similarity in zip(candidates, similarities):
+                    if self._linked(claim, float(similarity), other):
+                        self._union(index, other)
             for key in claim.keys:
                 self.postings[key].append(index)
         return [self.thread_id(i) for i in range(len(self.claims) - len(claims),
@@ -198,7 +205,7 @@ class ThreadIndex:
         found.discard(index)
         return found
 
-    def _linked(self, claim: ThreadClaim, vector: Any, other: int) -> bool:
+    def _linked(self, claim: ThreadClaim, similarity: float, other: int) -> bool:
         peer = self.claims[other]
         if claim.published and peer.published and abs(
                 (claim.published - peer.published).days) > self.window_days:
@@ -207,7 +214,6 @@ class ThreadIndex:
             return False
         shared = claim.keys & peer.keys
         structured = any(k.startswith(("event:", "actor:", "place:")) for k in shared)
-        similarity = float(vector @ self.vectors[other])
         # A shared event, actor or place lowers the bar a little: same who/what/where.
         return similarity >= self.threshold - (0.05 if structured else 0.0)
 

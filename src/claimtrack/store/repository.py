@@ -21,12 +21,14 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     delete,
     exists,
     func,
     insert,
     or_,
     select,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,9 +36,16 @@ from claimtrack.errors import StoreError
 from claimtrack.model import CLAIM_KINDS, STANCES, Document
 from claimtrack.settings import default_database_url
 from claimtrack.store.engine import WRITE, migrate, open_engine, safe_url
-from claimtrack.store.rows import document_rows, load_document
+from claimtrack.store.rows import (
+    document_rows,
+    load_document,
+    load_signature,
+    story_member_row,
+    story_signature_row,
+)
 from claimtrack.store.schema import (
     CHILD_TABLES,
+    STORY_TABLES,
     claims,
     documents,
     entities,
@@ -45,10 +54,14 @@ from claimtrack.store.schema import (
     metadata,
     place_mentions,
     places,
+    story_members,
+    story_signatures,
     timerefs,
 )
+from claimtrack.stories import DEFAULT_SETTINGS, Assignment, Member, StoryIndex, StorySettings
 
 MIN_PREFIX = 4  # shortest document-id prefix accepted by get()
+TITLE_FALLBACK_CHARS = 120  # a story of untitled articles is shown by its opening
 _DOC_COLUMNS = (documents.c.title, documents.c.outlet, documents.c.url, documents.c.published)
 
 
@@ -160,11 +173,65 @@ def _per_place(counts: Subquery) -> tuple[Any, ColumnElement[bool]]:
     return func.coalesce(func.sum(counts.c.n), 0), on
 
 
+def _story_replay(after_seq: int) -> Select[Any]:
+    """Stored memberships added after ``after_seq``, in added order, with their signatures."""
+    joined = (
+        story_members.join(documents, story_members.c.doc_id == documents.c.id)
+        .outerjoin(story_signatures, story_signatures.c.doc_id == story_members.c.doc_id)
+    )
+    return (
+        select(story_members.c.doc_id, story_members.c.seq, story_members.c.story_id,
+               story_members.c.similarity, story_signatures.c.scheme,
+               story_signatures.c.shingles, story_signatures.c.signature,
+               documents.c.outlet, documents.c.published)
+        .select_from(joined)
+        .where(story_members.c.seq > after_seq)
+        .order_by(story_members.c.seq, story_members.c.doc_id)
+    )
+
+
+def _update_members(conn: Connection, members: list[Member]) -> None:
+    """Write the story and similarity of members an addition moved to another story."""
+    if not members:
+        return
+    stmt = (
+        update(story_members)
+        .where(story_members.c.doc_id == bindparam("member_id"))
+        .values(story_id=bindparam("new_story"), similarity=bindparam("new_similarity"))
+    )
+    conn.execute(stmt, [{"member_id": m.doc_id, "new_story": m.story_id,
+                         "new_similarity": m.similarity} for m in members])
+
+
+def _story_summaries(conn: Connection, story_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Title (the first member's, else its opening) and outlets of each story."""
+    head = select(documents.c.id, documents.c.title,
+                  func.substr(documents.c.text, 1, TITLE_FALLBACK_CHARS).label("opening"))
+    titles = {
+        row.id: row.title or " ".join(row.opening.split())
+        for row in conn.execute(head.where(documents.c.id.in_(story_ids)))
+    }
+    outlets: dict[str, list[str]] = {story_id: [] for story_id in story_ids}
+    stmt = (
+        select(story_members.c.story_id, documents.c.outlet).distinct()
+        .join_from(story_members, documents, story_members.c.doc_id == documents.c.id)
+        .where(story_members.c.story_id.in_(story_ids), documents.c.outlet.is_not(None))
+        .order_by(story_members.c.story_id, documents.c.outlet)
+    )
+    for row in conn.execute(stmt):
+        outlets[row.story_id].append(row.outlet)
+    return {sid: {"title": titles.get(sid), "outlets": outlets[sid]} for sid in story_ids}
+
+
 class Store:
     """Where processed articles live between runs; the CLI, API and web app all read it."""
 
+    story_settings: StorySettings = DEFAULT_SETTINGS
+
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_database_url()
+        self._story_index: StoryIndex | None = None  # built at the first save (see save)
+        self._story_seq = -1  # the highest stored story_members.seq the index has seen
         engine = None
         try:
             engine = open_engine(self.url)
@@ -200,21 +267,94 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def save(self, doc: Document) -> None:
-        """Store ``doc``, replacing any earlier records of the same article, all or nothing."""
+        """Store ``doc``, replacing any earlier records of the same article, all or nothing,
+        and assign it to its story (a new one, or that of the near-duplicates stored before)."""
         if not doc.id:
             raise StoreError(f"{doc.name}: document has no id; it was not extracted")
         rows = document_rows(doc, datetime.now(UTC).replace(tzinfo=None))
         try:
             with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-                for table in CHILD_TABLES:  # explicit, not relying on ON DELETE CASCADE
+                index = self._stories_in_sync(conn)
+                for table in (*CHILD_TABLES, *STORY_TABLES):  # not relying on ON DELETE CASCADE
                     conn.execute(delete(table).where(table.c.doc_id == doc.id))
                 conn.execute(delete(documents).where(documents.c.id == doc.id))
                 for table, table_rows in rows.items():
                     if table_rows:
                         conn.execute(insert(table), table_rows)
+                assignment = index.assign_text(doc.id, doc.text, doc.published, doc.outlet)
+                self._write_assignment(conn, assignment)
         except SQLAlchemyError as exc:
+            self._story_index = None  # it may hold what was rolled back: rebuild it next time
             reason = getattr(exc, "orig", None) or exc
             raise StoreError(f"{doc.name}: could not save document {doc.id}: {reason}") from exc
+        except BaseException:
+            self._story_index = None
+            raise
+
+    def _stories_in_sync(self, conn: Connection) -> StoryIndex:
+        """The story index holding every membership stored so far, by any process.
+
+        The first call builds it by replaying the stored signatures in added order (texts are
+        read only for signatures missing or computed another way); later calls replay the
+        rows added since, e.g. by another process. The first call also rewrites stored rows
+        the replay disagrees with (after a change of settings) and assigns the documents
+        stored before stories existed, oldest first. Runs inside the caller's write
+        transaction, so on SQLite no other writer can add a story member meanwhile; on
+        PostgreSQL two processes saving copies of one article at the same moment may each
+        miss the other's (they would need a lock on story_members, not taken here)."""
+        first_build = self._story_index is None
+        if self._story_index is None:
+            self._story_index, self._story_seq = StoryIndex(self.story_settings), -1
+        index = self._story_index
+        stored: dict[str, tuple[str, float]] = {}
+        for row in conn.execute(_story_replay(self._story_seq)).mappings().all():
+            signature = load_signature(row, index.settings)
+            if signature is None:
+                signature = self._resign(conn, row["doc_id"], index)
+            index.assign(row["doc_id"], signature, row["published"], row["outlet"],
+                         seq=row["seq"])
+            self._story_seq = max(self._story_seq, row["seq"])
+            stored[row["doc_id"]] = (row["story_id"], row["similarity"])
+        if first_build:
+            _update_members(conn, [
+                m for doc_id, (story_id, similarity) in stored.items()
+                if (m := index.member(doc_id)) is not None
+                and (m.story_id != story_id or abs(m.similarity - similarity) > 1e-9)
+            ])
+            self._assign_unassigned(conn, index)
+        return index
+
+    def _resign(self, conn: Connection, doc_id: str, index: StoryIndex) -> Any:
+        """Sign a stored document's text again and store the signature."""
+        text = conn.execute(select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+        signature = index.signer.sign(text or "")
+        conn.execute(delete(story_signatures).where(story_signatures.c.doc_id == doc_id))
+        conn.execute(insert(story_signatures),
+                     [story_signature_row(doc_id, signature, index.settings)])
+        return signature
+
+    def _assign_unassigned(self, conn: Connection, index: StoryIndex) -> None:
+        """Give a story to every stored document that has none (stored before 0008)."""
+        missing = ~exists().where(story_members.c.doc_id == documents.c.id)
+        stmt = select(documents.c.id).where(missing).order_by(documents.c.processed_at,
+                                                              documents.c.id)
+        for doc_id in conn.execute(stmt).scalars().all():
+            row = conn.execute(
+                select(documents.c.text, documents.c.published, documents.c.outlet)
+                .where(documents.c.id == doc_id)).one()
+            self._write_assignment(
+                conn, index.assign_text(doc_id, row.text, row.published, row.outlet))
+
+    def _write_assignment(self, conn: Connection, assignment: Assignment) -> None:
+        """Store a document's membership and signature, and the members it moved."""
+        member = assignment.member
+        for table in STORY_TABLES:
+            conn.execute(delete(table).where(table.c.doc_id == member.doc_id))
+        conn.execute(insert(story_members), [story_member_row(member)])
+        conn.execute(insert(story_signatures),
+                     [story_signature_row(member.doc_id, member.signature, self.story_settings)])
+        _update_members(conn, assignment.moved)
+        self._story_seq = max(self._story_seq, member.seq)
 
     # -- documents -----------------------------------------------------------------------
 
@@ -456,6 +596,61 @@ class Store:
              "event_count": int(row["event_count"]), "claim_count": int(row["claim_count"])}
             for row in rows
         ]
+
+    def stories(self, limit: int | None = 50, offset: int = 0,
+                min_size: int = 1) -> list[dict[str, Any]]:
+        """Stories (groups of near-duplicate articles), biggest first, then most recent: size,
+        outlets, first and last publication date, and the title of the first article."""
+        size = func.count().label("size")
+        last_published = func.max(documents.c.published)
+        stmt = (
+            select(story_members.c.story_id, size,
+                   func.min(documents.c.published).label("first_published"),
+                   last_published.label("last_published"))
+            .join_from(story_members, documents, story_members.c.doc_id == documents.c.id)
+            .group_by(story_members.c.story_id)
+            .having(func.count() >= min_size)
+            .order_by(size.desc(), last_published.desc().nulls_last(), story_members.c.story_id)
+        )
+        with self._read() as conn:
+            rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
+            summaries = _story_summaries(conn, [row["story_id"] for row in rows])
+        return [
+            {"story_id": row["story_id"], "size": row["size"],
+             "title": summaries[row["story_id"]]["title"],
+             "outlets": summaries[row["story_id"]]["outlets"],
+             "first_published": _iso(row["first_published"]),
+             "last_published": _iso(row["last_published"])}
+            for row in rows
+        ]
+
+    def story(self, ref: str) -> dict[str, Any] | None:
+        """The story of a document (its id, a unique prefix, or the story's id), with every
+        member's outlet, date and similarity to the first member, in the order they came."""
+        doc_id = self.resolve(ref)
+        if doc_id is None:
+            return None
+        with self._read() as conn:
+            story_id = conn.execute(select(story_members.c.story_id)
+                                    .where(story_members.c.doc_id == doc_id)).scalar()
+            if story_id is None:
+                return None
+            stmt = (
+                select(story_members.c.doc_id, story_members.c.seq, story_members.c.similarity,
+                       *_DOC_COLUMNS)
+                .join_from(story_members, documents, story_members.c.doc_id == documents.c.id)
+                .where(story_members.c.story_id == story_id)
+                .order_by(story_members.c.seq, story_members.c.doc_id)
+            )
+            members = conn.execute(stmt).mappings().all()
+            summary = _story_summaries(conn, [story_id])[story_id]
+        dates = sorted(m["published"] for m in members if m["published"] is not None)
+        return {
+            "story_id": story_id, "size": len(members), **summary,
+            "first_published": _iso(dates[0]) if dates else None,
+            "last_published": _iso(dates[-1]) if dates else None,
+            "members": [{**m, "published": _iso(m["published"])} for m in members],
+        }
 
     def _doc_filter(self, doc_ref: str) -> str:
         """A doc_id filter accepts a prefix too; an unknown one matches nothing."""

@@ -39,6 +39,7 @@ from claimtrack.store.schema import (
     timerefs,
     toponyms,
 )
+from claimtrack.stories import Member, Signature, StorySettings
 
 Row = Mapping[str, Any]
 
@@ -307,3 +308,23 @@ def load_document(doc: Row, children: Mapping[str, Iterable[Row]]) -> Document:
             for r in children["timerefs"]
         ],
     )
+
+
+def story_member_row(member: Member) -> dict[str, Any]:
+    """A document's story membership as it stands in the story index."""
+    return {"doc_id": member.doc_id, "story_id": member.story_id, "seq": member.seq,
+            "similarity": member.similarity}
+
+
+def story_signature_row(doc_id: str, signature: Signature,
+                        settings: StorySettings) -> dict[str, Any]:
+    """A document's MinHash signature, tagged with the scheme that computed it."""
+    return {"doc_id": doc_id, "scheme": settings.scheme, "shingles": signature.shingle_count,
+            "signature": signature.to_bytes()}
+
+
+def load_signature(r: Row, settings: StorySettings) -> Signature | None:
+    """The stored signature, or None when it is missing or was computed another way."""
+    if r["scheme"] != settings.scheme:
+        return None
+    return Signature.from_bytes(r["signature"], r["shingles"], settings)

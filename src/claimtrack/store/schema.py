@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -212,6 +213,32 @@ toponyms = Table(  # added in 0007: every reference to a place (map place, demon
     PrimaryKeyConstraint("doc_id", "seq"),
     Index(None, "geonames_id"),
 )
+
+story_members = Table(  # added in 0008: each document's story (its group of near-duplicates)
+    "story_members",
+    metadata,
+    _doc_fk(),
+    Column("story_id", DOC_ID, nullable=False),  # the earliest member's doc id; no FK, as the
+    # story keeps its id while that member is re-saved (deleted and inserted again)
+    Column("seq", Integer, nullable=False),  # order of addition across the store
+    Column("similarity", Float, nullable=False),  # estimated Jaccard to the story's first member
+    PrimaryKeyConstraint("doc_id"),
+    Index(None, "story_id"),
+    Index(None, "seq"),
+)
+
+story_signatures = Table(  # added in 0008: MinHash signatures, so no process re-reads texts
+    "story_signatures",
+    metadata,
+    _doc_fk(),
+    Column("scheme", String(32), nullable=False),  # stories.StorySettings.scheme
+    Column("shingles", Integer, nullable=False),
+    Column("signature", LargeBinary),  # little-endian uint64 hash values; NULL: too short
+    PrimaryKeyConstraint("doc_id"),
+)
+
+STORY_TABLES: tuple[Table, ...] = (story_members, story_signatures)  # written by the story
+# index, not loaded with a Document
 
 CHILD_TABLES: tuple[Table, ...] = (
     entities, claims, events, event_actors, places, place_mentions, toponyms, timerefs
