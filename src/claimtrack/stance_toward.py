@@ -75,6 +75,28 @@ def _main_predicates(parse: Any) -> list[Any]:
     return out
 
 
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ation", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _negated_claim_word(parse: Any, claim_parse: Any) -> str | None:
+    """A content word of the claim within three words after 'not'/'no'/'never' in the text:
+    matched on lower-cased word stems, so all-caps headlines the tagger misreads still count."""
+    claim_stems = {_stem(t.text) for t in claim_parse
+                   if t.is_alpha and len(t) > 3 and not t.is_stop}
+    words = [t for t in parse if not t.is_punct]
+    for i, token in enumerate(words):
+        if token.lower_ in {"not", "no", "never", "n't"}:
+            for nxt in words[i + 1: i + 4]:
+                if nxt.is_alpha and len(nxt) > 3 and _stem(nxt.text) in claim_stems:
+                    return nxt.text
+    return None
+
+
 def stance_toward(claim: str, text: str, nlp: Any) -> tuple[Stance, str]:
     """(stance, reason) of ``text`` toward ``claim``; ``nlp`` is a loaded spaCy pipeline."""
     lowered = text.lower()
@@ -93,7 +115,11 @@ def stance_toward(claim: str, text: str, nlp: Any) -> tuple[Stance, str]:
     if set(words) & REPORT_NOUNS and set(words) & (REJECTING_VERBS - {"call", "calls",
                                                                       "called"} | {"rubbish"}):
         return "against", "a report rejected ('slams rumors')"
-    claim_negated = any(is_negated(p) for p in _main_predicates(nlp(claim)))
+    claim_parse = nlp(claim)
+    claim_negated = any(is_negated(p) for p in _main_predicates(claim_parse))
+    negated_word = _negated_claim_word(parse, claim_parse)
+    if negated_word and not claim_negated and not affirmed:
+        return "against", f"negates the claim's '{negated_word}'"  # "BATMOBILE NOT STOLEN"
     negated = next((p for p in _main_predicates(parse) if is_negated(p)), None)
     if negated is not None and not claim_negated and not affirmed:
         return "against", f"negated predicate '{negated.text}'"
