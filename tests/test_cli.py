@@ -236,3 +236,29 @@ def test_cli_lists_stories_and_shows_one(db: str) -> None:
     assert [m["outlet"] for m in json.loads(out)["members"]] == ["Agency", "Daily Paper"]
     code, _, err = run("stories", "ffffffff", "--db", db)
     assert code == EXIT_ALL_FAILED and "no stored story" in err
+
+
+def test_cli_lists_threads_and_shows_the_sides(db: str, tmp_path: Path, pipeline: object) -> None:
+    from tests.test_threads import ASSERTION, DENIAL
+
+    for name, text, day in (("deny.txt", DENIAL, "2014-08-29"), ("nato.txt", ASSERTION, "2014-08-28")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, _, err = run("process", str(path), "--published", day, "--db", db)
+        assert code == EXIT_OK, err
+    code, out, _ = run("threads", "--json", "--db", db)
+    rows = json.loads(out)
+    assert code == EXIT_OK and rows[0]["contested"] and "Nico Tak" in rows[0]["asserting"]
+    code, out, _ = run("threads", "--contested", "--actor", "RUS", "--place", "Ukraine", "--db", db)
+    assert code == EXIT_OK and "yes" in out and "Nico Tak" in out and "1 rows" in out
+    _, out, _ = run("threads", "--contested", "--place", "Kent", "--json", "--db", db)
+    assert json.loads(out) == []
+    thread_id = rows[0]["thread_id"]
+    short = thread_id.split(":")[0][:12] + ":" + thread_id.split(":")[1]
+    code, out, _ = run("thread", short, "--db", db)
+    assert code == EXIT_OK and "(contested)" in out
+    assert "assert" in out and "deny" in out and "Nico Tak" in out and "official" in out
+    code, out, _ = run("thread", thread_id, "--json", "--db", db)
+    assert code == EXIT_OK and set(json.loads(out)["sides"]) >= {"assert", "deny"}
+    code, _, err = run("thread", "ffffffff:C1", "--db", db)
+    assert code == EXIT_ALL_FAILED and "no stored thread" in err

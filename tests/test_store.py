@@ -416,7 +416,7 @@ def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
         assert second.count("claims") == 2
         with second.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0008"
+        assert version == "0009"
 
 
 def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The ``claimtrack`` command line: process, show, claims, events, places, stories, eval,
-gazetteer.
+"""The ``claimtrack`` command line: process, show, claims, events, places, stories, threads,
+thread, eval, gazetteer.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
@@ -385,6 +385,70 @@ def _show_story(ref: str, as_json: bool, db_url: str | None) -> None:
     members = [{**m, "doc": m["doc_id"][:SHORT_ID], "similarity": f"{m['similarity']:.2f}"}
                for m in found["members"]]
     _listing(members, ["doc", "published", "outlet", "similarity", "title"], as_json=False)
+
+
+def _thread_ref(thread_id: str) -> str:
+    """A thread id ("doc_id:claim_id") shortened to a form ``claimtrack thread`` accepts."""
+    doc_id, _, claim_id = thread_id.rpartition(":")
+    return f"{doc_id[:SHORT_ID]}:{claim_id}"
+
+
+@main.command()
+@click.option("--contested", is_flag=True, help="Only threads where one source asserts what "
+              "another denies.")
+@click.option("--actor", help="A source's name contains this, or a source is coded with it "
+              "(country or sector code, e.g. 'RUS').")
+@click.option("--place", help="A claim names a place whose name contains this.")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Only threads of at least this many claims.")
+@from_option
+@to_option
+@limit_option
+@json_option
+@db_option
+def threads(contested: bool, actor: str | None, place: str | None, min_size: int,
+            date_from: date | None, date_to: date | None, limit: int, as_json: bool,
+            db_url: str | None) -> None:
+    """List claim threads (claims about one proposition, across articles), contested first,
+    then biggest: how many claims assert and deny it, and who."""
+    with _errors_exit():
+        rows = _store(db_url).threads(contested_only=contested, actor=actor, place=place,
+                                      date_from=date_from, date_to=date_to, limit=limit,
+                                      min_size=min_size)
+    if not as_json:
+        rows = [{**row, "thread": _thread_ref(row["thread_id"]),
+                 "contested": "yes" if row["contested"] else "",
+                 "stances": ", ".join(f"{s} {n}" for s, n in row["stances"].items()),
+                 "asserting": "; ".join(row["asserting"]), "denying": "; ".join(row["denying"])}
+                for row in rows]
+    _listing(rows, ["thread", "contested", "size", "first_published", "last_published",
+                    "stances", "asserting", "denying", "text"], as_json)
+
+
+@main.command()
+@click.argument("thread_ref", metavar="THREAD")
+@json_option
+@db_option
+def thread(thread_ref: str, as_json: bool, db_url: str | None) -> None:
+    """Show one claim thread (its id, or DOC:CLAIM of any of its claims, DOC an id prefix) with
+    its sides: who asserts, who denies, who else speaks of it, with outlet and date."""
+    with _errors_exit():
+        found = _store(db_url).thread(thread_ref)
+    if found is None:
+        click.echo(f"error: no stored thread matches {thread_ref!r}", err=True)
+        sys.exit(EXIT_ALL_FAILED)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return
+    dates = " to ".join(dict.fromkeys(d for d in (found["first_published"],
+                                                  found["last_published"]) if d))
+    click.echo(f"thread {found['thread_id']}" + (" (contested)" if found["contested"] else ""))
+    click.echo(f"{found['size']} claims" + (f", {dates}" if dates else "") + f": {found['text']}")
+    rows = [{**claim, "stance": stance, "doc": claim["doc_id"][:SHORT_ID],
+             "source": claim["source"] + (f" [{code}]" if (code := " ".join(
+                 x for x in (claim["source_country"], claim["source_sector"]) if x)) else "")}
+            for stance, claims_ in found["sides"].items() for claim in claims_]
+    _listing(rows, ["stance", "source", "outlet", "published", "doc", "text"], as_json=False)
 
 
 @main.command(name="eval")

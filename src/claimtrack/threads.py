@@ -196,6 +196,34 @@ class ThreadIndex:
         return [self.thread_id(i) for i in range(len(self.claims) - len(claims),
                                                   len(self.claims))]
 
+    def add_with_vectors(self, claims: Iterable[ThreadClaim], vectors: Iterable[Any],
+                         merged: list[str] | None = None) -> list[str]:
+        """Like :meth:`add` for claims whose vectors are known (e.g. loaded from the store):
+        nothing is embedded. The ids of the threads that existed before and were merged into
+        another by this addition are appended to ``merged`` when it is given."""
+        claims, vectors = list(claims), list(vectors)
+        if len(claims) != len(vectors):
+            raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
+        start = len(self.claims)
+        for claim, vector in zip(claims, vectors):
+            index = len(self.claims)
+            self.claims.append(claim)
+            self.vectors.append(vector)
+            self.parent.append(index)
+            candidates = sorted(self._candidates(claim, index))
+            if candidates:
+                similarities = np.stack([self.vectors[i] for i in candidates]) @ vector
+                for other, similarity in zip(candidates, similarities):
+                    if self._linked(claim, float(similarity), other):
+                        ra, rb = self._find(index), self._find(other)
+                        lost = max(ra, rb)
+                        if ra != rb and merged is not None and lost < start:
+                            merged.append(self.claims[lost].key)
+                        self._union(index, other)
+            for key in claim.keys:
+                self.postings[key].append(index)
+        return [self.thread_id(i) for i in range(start, len(self.claims))]
+
     def _candidates(self, claim: ThreadClaim, index: int) -> set[int]:
         found: set[int] = set()
         for key in claim.keys:

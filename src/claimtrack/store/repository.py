@@ -37,15 +37,20 @@ from claimtrack.model import CLAIM_KINDS, STANCES, Document
 from claimtrack.settings import default_database_url
 from claimtrack.store.engine import WRITE, migrate, open_engine, safe_url
 from claimtrack.store.rows import (
+    as_vector,
     document_rows,
     load_document,
     load_signature,
+    load_thread_claim,
     story_member_row,
     story_signature_row,
+    thread_rows,
 )
 from claimtrack.store.schema import (
     CHILD_TABLES,
     STORY_TABLES,
+    THREAD_TABLES,
+    claim_vectors,
     claims,
     documents,
     entities,
@@ -56,9 +61,18 @@ from claimtrack.store.schema import (
     places,
     story_members,
     story_signatures,
+    thread_members,
     timerefs,
 )
 from claimtrack.stories import DEFAULT_SETTINGS, Assignment, Member, StoryIndex, StorySettings
+from claimtrack.threads import (
+    Embedder,
+    Thread,
+    ThreadClaim,
+    ThreadIndex,
+    claims_of,
+    default_embedder,
+)
 
 MIN_PREFIX = 4  # shortest document-id prefix accepted by get()
 TITLE_FALLBACK_CHARS = 120  # a story of untitled articles is shown by its opening
@@ -223,15 +237,142 @@ def _story_summaries(conn: Connection, story_ids: list[str]) -> dict[str, dict[s
     return {sid: {"title": titles.get(sid), "outlets": outlets[sid]} for sid in story_ids}
 
 
+def _thread_members_joined() -> Any:
+    """Thread members with their claim, document and (if any) source entity."""
+    on_claim = and_(claims.c.doc_id == thread_members.c.doc_id,
+                    claims.c.id == thread_members.c.claim_id)
+    on_source = and_(entities.c.doc_id == claims.c.doc_id,
+                     entities.c.id == claims.c.source_entity)
+    return (thread_members.join(claims, on_claim)
+            .join(documents, documents.c.id == thread_members.c.doc_id)
+            .outerjoin(entities, on_source))
+
+
+_MEMBER_COLUMNS = (
+    thread_members.c.doc_id, thread_members.c.claim_id, thread_members.c.thread_id,
+    thread_members.c.seq, claims.c.content_text, claims.c.stance, claims.c.source_name,
+    entities.c.country.label("source_country"), entities.c.sector.label("source_sector"),
+    documents.c.outlet, documents.c.published,
+)
+
+
+def _thread_replay(after_seq: int) -> Select[Any]:
+    """Stored thread members added after ``after_seq``, in added order, with their vectors."""
+    on_vector = and_(claim_vectors.c.doc_id == thread_members.c.doc_id,
+                     claim_vectors.c.claim_id == thread_members.c.claim_id)
+    return (
+        select(*_MEMBER_COLUMNS, claim_vectors.c.vector, claim_vectors.c.blocking_keys)
+        .select_from(_thread_members_joined().join(claim_vectors, on_vector))
+        .where(thread_members.c.seq > after_seq)
+        .order_by(thread_members.c.seq, thread_members.c.doc_id, thread_members.c.claim_id)
+    )
+
+
+def _update_thread_ids(conn: Connection, changes: list[tuple[str, str, str]]) -> None:
+    """Write the thread of (doc_id, claim_id, thread_id) members the replay disagrees on."""
+    if not changes:
+        return
+    stmt = (
+        update(thread_members)
+        .where(thread_members.c.doc_id == bindparam("member_doc"),
+               thread_members.c.claim_id == bindparam("member_claim"))
+        .values(thread_id=bindparam("new_thread"))
+    )
+    conn.execute(stmt, [{"member_doc": d, "member_claim": c, "new_thread": t}
+                        for d, c, t in changes])
+
+
+def _load_document_in(conn: Connection, doc_id: str) -> Document | None:
+    """A stored Document read on ``conn`` (e.g. inside a write transaction)."""
+    doc_row = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().first()
+    if doc_row is None:
+        return None
+    children = {}
+    for table in CHILD_TABLES:
+        order = table.c.idx if table is timerefs else table.c.seq
+        stmt = select(table).where(table.c.doc_id == doc_id).order_by(order)
+        children[table.name] = conn.execute(stmt).mappings().all()
+    return load_document(doc_row, children)
+
+
+def _member_claim(row: Any) -> ThreadClaim:
+    """A listed thread member (no keys: they matter only for linking)."""
+    return ThreadClaim(doc_id=row["doc_id"], claim_id=row["claim_id"], text=row["content_text"],
+                       stance=row["stance"], source=row["source_name"],
+                       source_codes=(row["source_country"], row["source_sector"]),
+                       outlet=row["outlet"], published=row["published"])
+
+
+def _side_order(stance: str) -> tuple[int, str]:
+    """Asserting first, then denying, then the other stances in the model's order."""
+    first = {"assert": 0, "deny": 1}
+    return (first.get(stance, 2 + (STANCES.index(stance) if stance in STANCES else 99)), stance)
+
+
+def _thread_summary(thread_id: str, members: list[ThreadClaim]) -> dict[str, Any]:
+    """What a listing shows of a thread: size, dates, stance counts, each side's sources and
+    the earliest claim's text."""
+    thread = Thread(thread_id, members)
+    sides = thread.sides()
+    dates = sorted(c.published for c in members if c.published)
+    earliest = min(enumerate(members), key=lambda ic: (ic[1].published is None,
+                                                        ic[1].published or date.min, ic[0]))[1]
+    return {
+        "thread_id": thread_id, "size": len(members), "contested": thread.contested,
+        "first_published": _iso(dates[0]) if dates else None,
+        "last_published": _iso(dates[-1]) if dates else None,
+        "stances": {s: len(sides[s]) for s in sorted(sides, key=_side_order)},
+        "asserting": sorted({c.source for c in sides.get("assert", [])}),
+        "denying": sorted({c.source for c in sides.get("deny", [])}),
+        "text": earliest.text,
+    }
+
+
+def _actor_matches(members: list[ThreadClaim], actor: str) -> bool:
+    """A source name contains ``actor`` (any case), or a source is coded with it ("RUS")."""
+    needle, code = actor.lower(), actor.strip().upper()
+    return any(needle in c.source.lower() or code in {x for x in c.source_codes if x}
+               for c in members)
+
+
+def _dated_between(members: list[ThreadClaim], date_from: date | None,
+                   date_to: date | None) -> bool:
+    """Some claim of the thread was published within the inclusive bounds."""
+    return any(c.published is not None
+               and (date_from is None or c.published >= date_from)
+               and (date_to is None or c.published <= date_to) for c in members)
+
+
+def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
+    """Ids (of ``thread_ids``) of threads with a claim whose content mentions a place whose
+    name contains ``place``."""
+    on_claim = and_(claims.c.doc_id == thread_members.c.doc_id,
+                    claims.c.id == thread_members.c.claim_id)
+    contains = and_(place_mentions.c.doc_id == claims.c.doc_id,
+                    place_mentions.c.start_offset >= claims.c.content_start,
+                    place_mentions.c.end_offset <= claims.c.content_end)
+    on_place = and_(places.c.doc_id == place_mentions.c.doc_id,
+                    places.c.geonames_id == place_mentions.c.geonames_id)
+    joined = (thread_members.join(claims, on_claim).join(place_mentions, contains)
+              .join(places, on_place))
+    return (select(thread_members.c.thread_id).distinct().select_from(joined)
+            .where(thread_members.c.thread_id.in_(thread_ids),
+                   places.c.name.icontains(place, autoescape=True)))
+
+
 class Store:
     """Where processed articles live between runs; the CLI, API and web app all read it."""
 
     story_settings: StorySettings = DEFAULT_SETTINGS
+    thread_embedder: Embedder | None = None  # None: wordllama, loaded at the first claim
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_database_url()
         self._story_index: StoryIndex | None = None  # built at the first save (see save)
         self._story_seq = -1  # the highest stored story_members.seq the index has seen
+        self._thread_index: ThreadIndex | None = None  # built at the first save, like stories
+        self._thread_seq = -1  # the highest stored thread_members.seq the index has seen
+        self._thread_pos: dict[str, int] = {}  # "doc_id:claim_id" -> position in the index
         engine = None
         try:
             engine = open_engine(self.url)
@@ -272,10 +413,16 @@ class Store:
         if not doc.id:
             raise StoreError(f"{doc.name}: document has no id; it was not extracted")
         rows = document_rows(doc, datetime.now(UTC).replace(tzinfo=None))
+        thread_claims = claims_of(doc)
+        vectors = self._embed(thread_claims)  # outside the write transaction: it takes time
         try:
             with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
                 index = self._stories_in_sync(conn)
-                for table in (*CHILD_TABLES, *STORY_TABLES):  # not relying on ON DELETE CASCADE
+                resaved = conn.execute(select(thread_members.c.doc_id)
+                                       .where(thread_members.c.doc_id == doc.id)
+                                       .limit(1)).first() is not None
+                for table in (*CHILD_TABLES, *STORY_TABLES, *THREAD_TABLES):
+                    # not relying on ON DELETE CASCADE
                     conn.execute(delete(table).where(table.c.doc_id == doc.id))
                 conn.execute(delete(documents).where(documents.c.id == doc.id))
                 for table, table_rows in rows.items():
@@ -283,12 +430,16 @@ class Store:
                         conn.execute(insert(table), table_rows)
                 assignment = index.assign_text(doc.id, doc.text, doc.published, doc.outlet)
                 self._write_assignment(conn, assignment)
+                threads = self._threads_in_sync(conn, rebuild=resaved, saving=doc.id)
+                self._add_thread_claims(conn, threads, thread_claims, vectors)
         except SQLAlchemyError as exc:
             self._story_index = None  # it may hold what was rolled back: rebuild it next time
+            self._thread_index = None
             reason = getattr(exc, "orig", None) or exc
             raise StoreError(f"{doc.name}: could not save document {doc.id}: {reason}") from exc
         except BaseException:
             self._story_index = None
+            self._thread_index = None
             raise
 
     def _stories_in_sync(self, conn: Connection) -> StoryIndex:
@@ -355,6 +506,86 @@ class Store:
                      [story_signature_row(member.doc_id, member.signature, self.story_settings)])
         _update_members(conn, assignment.moved)
         self._story_seq = max(self._story_seq, member.seq)
+
+    def _embed(self, thread_claims: list[ThreadClaim]) -> list[Any]:
+        """The claims' vectors as stored; loads the embedder only when there are claims."""
+        if not thread_claims:
+            return []
+        embedder = self.thread_embedder or default_embedder()
+        return [as_vector(v) for v in embedder.embed([c.text for c in thread_claims])]
+
+    def _threads_in_sync(self, conn: Connection, rebuild: bool = False,
+                         saving: str | None = None) -> ThreadIndex:
+        """The thread index holding every stored thread member, by any process.
+
+        Like :meth:`_stories_in_sync`: the first call replays the stored vectors in added
+        order (nothing is embedded again), later calls replay the rows added since. A full
+        replay (the first one, or ``rebuild`` after a document's claims were deleted to be
+        saved again: union-find cannot forget a claim) rewrites stored thread ids it
+        disagrees with; the first one also adds the claims of documents stored before
+        threads existed (except ``saving``, the document being saved). When the stored
+        members no longer match the index (another process re-saved a document), it is
+        rebuilt the same way."""
+        first_build = self._thread_index is None
+        if first_build or rebuild:
+            self._thread_index, self._thread_seq, self._thread_pos = ThreadIndex(), -1, {}
+        index = self._thread_index
+        assert index is not None
+        stored: list[tuple[str, str, str]] = []
+        for row in conn.execute(_thread_replay(self._thread_seq)).mappings().all():
+            claim, vector = load_thread_claim(row)
+            self._thread_pos[claim.key] = len(index.claims)
+            index.add_with_vectors([claim], [vector])
+            self._thread_seq = max(self._thread_seq, row["seq"])
+            stored.append((row["doc_id"], row["claim_id"], row["thread_id"]))
+        if first_build or rebuild:
+            _update_thread_ids(conn, [
+                (doc_id, claim_id, new) for doc_id, claim_id, thread_id in stored
+                if (new := index.thread_id(self._thread_pos[f"{doc_id}:{claim_id}"])) != thread_id
+            ])
+        else:
+            count = conn.execute(select(func.count()).select_from(thread_members)).scalar_one()
+            if count != len(index.claims):
+                return self._threads_in_sync(conn, rebuild=True, saving=saving)
+        if first_build:
+            self._thread_unthreaded(conn, index, saving)
+        return index
+
+    def _thread_unthreaded(self, conn: Connection, index: ThreadIndex,
+                           saving: str | None) -> None:
+        """Add the claims of stored documents that have none in threads (stored before 0009),
+        oldest processed first. Documents whose claims are all too short are read again at
+        each process's first save (they leave no row to say they were seen)."""
+        has_claims = exists().where(claims.c.doc_id == documents.c.id)
+        missing = ~exists().where(thread_members.c.doc_id == documents.c.id)
+        stmt = (select(documents.c.id).where(has_claims, missing)
+                .order_by(documents.c.processed_at, documents.c.id))
+        for doc_id in conn.execute(stmt).scalars().all():
+            doc = _load_document_in(conn, doc_id) if doc_id != saving else None
+            if doc is not None and (found := claims_of(doc)):
+                self._add_thread_claims(conn, index, found, self._embed(found))
+
+    def _add_thread_claims(self, conn: Connection, index: ThreadIndex,
+                           thread_claims: list[ThreadClaim], vectors: list[Any]) -> None:
+        """Link claims into threads and store them, their vectors and the threads they merged."""
+        if not thread_claims:
+            return
+        start, merged = len(index.claims), []
+        for i, claim in enumerate(thread_claims):
+            self._thread_pos[claim.key] = start + i
+        thread_ids = index.add_with_vectors(thread_claims, vectors, merged)
+        members, stored = [], []
+        for i, (claim, vector, thread_id) in enumerate(zip(thread_claims, vectors, thread_ids)):
+            member, vector_row = thread_rows(claim, vector, thread_id, self._thread_seq + 1 + i)
+            members.append(member)
+            stored.append(vector_row)
+        conn.execute(insert(thread_members), members)
+        conn.execute(insert(claim_vectors), stored)
+        self._thread_seq += len(thread_claims)
+        for old in dict.fromkeys(merged):  # whole threads joined another: rename them at once
+            new = index.thread_id(self._thread_pos[old])
+            conn.execute(update(thread_members).where(thread_members.c.thread_id == old)
+                         .values(thread_id=new))
 
     # -- documents -----------------------------------------------------------------------
 
@@ -651,6 +882,85 @@ class Store:
             "last_published": _iso(dates[-1]) if dates else None,
             "members": [{**m, "published": _iso(m["published"])} for m in members],
         }
+
+    def threads(
+        self,
+        contested_only: bool = False,
+        actor: str | None = None,
+        place: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        min_size: int = 2,
+    ) -> list[dict[str, Any]]:
+        """Threads (claims about one proposition, across articles), contested ones first
+        (one source asserts what another denies), then by size: dates, claims per stance, the
+        sources on each side and the earliest claim's text. ``actor`` matches a source name
+        (substring, any case) or a source's country or sector code; ``place`` a place named in
+        a claim; ``date_from``/``date_to`` keep threads with a claim published in between."""
+        big = (select(thread_members.c.thread_id).group_by(thread_members.c.thread_id)
+               .having(func.count() >= min_size))
+        stmt = (select(*_MEMBER_COLUMNS).select_from(_thread_members_joined())
+                .where(thread_members.c.thread_id.in_(big))
+                .order_by(thread_members.c.seq))
+        with self._read() as conn:
+            rows = conn.execute(stmt).mappings().all()
+            named = (set(conn.execute(_threads_naming(place, big)).scalars())
+                     if place else None)
+        grouped: dict[str, list[ThreadClaim]] = {}
+        for row in rows:
+            grouped.setdefault(row["thread_id"], []).append(_member_claim(row))
+        found = []
+        for thread_id, members in grouped.items():
+            if named is not None and thread_id not in named:
+                continue
+            if actor and not _actor_matches(members, actor):
+                continue
+            if (date_from or date_to) and not _dated_between(members, date_from, date_to):
+                continue
+            summary = _thread_summary(thread_id, members)
+            if contested_only and not summary["contested"]:
+                continue
+            found.append(summary)
+        found.sort(key=lambda t: (not t["contested"], -t["size"], t["thread_id"]))
+        return found[offset:] if limit is None else found[offset:offset + limit]
+
+    def thread(self, ref: str) -> dict[str, Any] | None:
+        """One thread by its id or the "doc:claim" of any of its claims (the document part may
+        be a unique prefix), with its claims grouped by stance (asserting, denying, others):
+        source, outlet, date, document and text of each, in the order they were stored."""
+        ref = ref.strip()
+        with self._read() as conn:
+            thread_id = conn.execute(select(thread_members.c.thread_id)
+                                     .where(thread_members.c.thread_id == ref).limit(1)).scalar()
+        if thread_id is None and ":" in ref:
+            doc_ref, claim_id = ref.rsplit(":", 1)
+            doc_id = self.resolve(doc_ref) if doc_ref else None
+            if doc_id is not None:
+                with self._read() as conn:
+                    thread_id = conn.execute(
+                        select(thread_members.c.thread_id)
+                        .where(thread_members.c.doc_id == doc_id,
+                               thread_members.c.claim_id == claim_id)).scalar()
+        if thread_id is None:
+            return None
+        stmt = (select(*_MEMBER_COLUMNS).select_from(_thread_members_joined())
+                .where(thread_members.c.thread_id == thread_id)
+                .order_by(thread_members.c.seq))
+        with self._read() as conn:
+            rows = conn.execute(stmt).mappings().all()
+        members = [_member_claim(row) for row in rows]
+        if not members:
+            return None
+        sides: dict[str, list[dict[str, Any]]] = {}
+        for claim in members:
+            sides.setdefault(claim.stance, []).append({
+                "doc_id": claim.doc_id, "claim_id": claim.claim_id, "source": claim.source,
+                "source_country": claim.source_codes[0], "source_sector": claim.source_codes[1],
+                "outlet": claim.outlet, "published": _iso(claim.published), "text": claim.text})
+        return {**_thread_summary(thread_id, members),
+                "sides": {s: sides[s] for s in sorted(sides, key=_side_order)}}
 
     def _doc_filter(self, doc_ref: str) -> str:
         """A doc_id filter accepts a prefix too; an unknown one matches nothing."""

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Table
 
 from claimtrack.model import (
@@ -40,6 +41,7 @@ from claimtrack.store.schema import (
     toponyms,
 )
 from claimtrack.stories import Member, Signature, StorySettings
+from claimtrack.threads import ThreadClaim
 
 Row = Mapping[str, Any]
 
@@ -328,3 +330,31 @@ def load_signature(r: Row, settings: StorySettings) -> Signature | None:
     if r["scheme"] != settings.scheme:
         return None
     return Signature.from_bytes(r["signature"], r["shingles"], settings)
+
+
+VECTOR_DTYPE = np.dtype("<f4")  # claim vectors are stored as little-endian float32
+
+
+def as_vector(vector: Any) -> Any:
+    """A claim vector as the store keeps it (so a replay computes the same similarities)."""
+    return np.asarray(vector, dtype=VECTOR_DTYPE)
+
+
+def thread_rows(claim: ThreadClaim, vector: Any, thread_id: str,
+                seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A claim's thread_members row and its claim_vectors row."""
+    member = {"doc_id": claim.doc_id, "claim_id": claim.claim_id, "thread_id": thread_id,
+              "seq": seq}
+    stored = {"doc_id": claim.doc_id, "claim_id": claim.claim_id,
+              "vector": as_vector(vector).tobytes(), "blocking_keys": sorted(claim.keys)}
+    return member, stored
+
+
+def load_thread_claim(r: Row) -> tuple[ThreadClaim, Any]:
+    """A stored thread member (joined with its claim, source entity, document and vector) as
+    the ThreadClaim and vector the thread index had when it was added."""
+    claim = ThreadClaim(
+        doc_id=r["doc_id"], claim_id=r["claim_id"], text=r["content_text"], stance=r["stance"],
+        source=r["source_name"], source_codes=(r["source_country"], r["source_sector"]),
+        outlet=r["outlet"], published=r["published"], keys=frozenset(r["blocking_keys"] or ()))
+    return claim, np.frombuffer(r["vector"], dtype=VECTOR_DTYPE)

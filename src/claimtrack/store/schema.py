@@ -237,6 +237,32 @@ story_signatures = Table(  # added in 0008: MinHash signatures, so no process re
     PrimaryKeyConstraint("doc_id"),
 )
 
+thread_members = Table(  # added in 0009: each stored claim's thread (claims about one proposition)
+    "thread_members",
+    metadata,
+    _doc_fk(),
+    Column("claim_id", ITEM_ID, nullable=False),
+    Column("thread_id", String(128), nullable=False),  # "doc_id:claim_id" of its earliest claim;
+    # no FK, as the thread keeps its id while that claim's document is re-saved
+    Column("seq", Integer, nullable=False),  # order of addition across the store
+    PrimaryKeyConstraint("doc_id", "claim_id"),
+    Index(None, "thread_id"),
+    Index(None, "seq"),
+)
+
+claim_vectors = Table(  # added in 0009: what the thread index needs to replay a claim unembedded
+    "claim_vectors",
+    metadata,
+    _doc_fk(),
+    Column("claim_id", ITEM_ID, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # little-endian float32 sentence embedding
+    Column("blocking_keys", JSON, nullable=False),  # the claim's blocking keys, sorted
+    PrimaryKeyConstraint("doc_id", "claim_id"),
+)
+
+THREAD_TABLES: tuple[Table, ...] = (thread_members, claim_vectors)  # written by the thread
+# index, not loaded with a Document
+
 STORY_TABLES: tuple[Table, ...] = (story_members, story_signatures)  # written by the story
 # index, not loaded with a Document
 
