@@ -179,22 +179,7 @@ class ThreadIndex:
         if not claims:
             return []
         embedder = self.embedder or default_embedder()
-        vectors = embedder.embed([c.text for c in claims])
-        for claim, vector in zip(claims, vectors):
-            index = len(self.claims)
-            self.claims.append(claim)
-            self.vectors.append(vector)
-            self.parent.append(index)
-            candidates = sorted(self._candidates(claim, index))
-            if candidates:  # one matrix product for all candidates
-                similarities = np.stack([self.vectors[i] for i in candidates]) @ vector
-                for other, similarity in zip(candidates, similarities):
-                    if self._linked(claim, float(similarity), other):
-                        self._union(index, other)
-            for key in claim.keys:
-                self.postings[key].append(index)
-        return [self.thread_id(i) for i in range(len(self.claims) - len(claims),
-                                                  len(self.claims))]
+        return self.add_with_vectors(claims, embedder.embed([c.text for c in claims]))
 
     def add_with_vectors(self, claims: Iterable[ThreadClaim], vectors: Iterable[Any],
                          merged: list[str] | None = None) -> list[str]:
@@ -211,7 +196,7 @@ class ThreadIndex:
             self.vectors.append(vector)
             self.parent.append(index)
             candidates = sorted(self._candidates(claim, index))
-            if candidates:
+            if candidates:  # one matrix product for all candidates
                 similarities = np.stack([self.vectors[i] for i in candidates]) @ vector
                 for other, similarity in zip(candidates, similarities):
                     if self._linked(claim, float(similarity), other):
@@ -220,16 +205,33 @@ class ThreadIndex:
                         if ra != rb and merged is not None and lost < start:
                             merged.append(self.claims[lost].key)
                         self._union(index, other)
+            bucket = self._bucket(claim)
             for key in claim.keys:
-                self.postings[key].append(index)
+                self.postings[f"{key}|{bucket}"].append(index)
         return [self.thread_id(i) for i in range(start, len(self.claims))]
 
+    def _bucket(self, claim: ThreadClaim) -> str:
+        """The time slice a claim's postings live in: its date in windows of ``window_days``
+        (undated claims share one slice), so a claim is compared only with claims near it in
+        time and the work per claim does not grow with the years an index covers."""
+        if claim.published is None:
+            return "undated"
+        return str(claim.published.toordinal() // self.window_days)
+
     def _candidates(self, claim: ThreadClaim, index: int) -> set[int]:
+        """Claims sharing a blocking key, in this time slice, the two beside it and the undated
+        slice; a key shared by more than MAX_POSTING claims in a slice is skipped."""
+        if claim.published is None:
+            buckets = ["undated"]
+        else:
+            here = claim.published.toordinal() // self.window_days
+            buckets = [str(here - 1), str(here), str(here + 1), "undated"]
         found: set[int] = set()
         for key in claim.keys:
-            posting = self.postings.get(key, [])
-            if len(posting) <= MAX_POSTING:
-                found.update(posting)
+            for bucket in buckets:
+                posting = self.postings.get(f"{key}|{bucket}", [])
+                if len(posting) <= MAX_POSTING:
+                    found.update(posting)
         found.discard(index)
         return found
 
