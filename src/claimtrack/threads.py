@@ -14,7 +14,7 @@ blocking keys, so a claim is compared with the claims that share a key, not with
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +32,10 @@ SIMILARITY_THRESHOLD = 0.7
 WINDOW_DAYS = 90
 #: A blocking key shared by more claims than this says nothing (like "said"); it is skipped.
 MAX_POSTING = 2000
+#: Candidates come from a claim's rarest keys only, and must share two of them when one key
+#: alone would bring more than FEW_CANDIDATES: the work per claim stays bounded as the index grows.
+RAREST_KEYS = 8
+FEW_CANDIDATES = 50
 MIN_WORDS = 4
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
 STOPWORDS = frozenset({
@@ -226,14 +230,19 @@ class ThreadIndex:
         else:
             here = claim.published.toordinal() // self.window_days
             buckets = [str(here - 1), str(here), str(here + 1), "undated"]
-        found: set[int] = set()
+        postings = []
         for key in claim.keys:
-            for bucket in buckets:
-                posting = self.postings.get(f"{key}|{bucket}", [])
-                if len(posting) <= MAX_POSTING:
-                    found.update(posting)
-        found.discard(index)
-        return found
+            merged = [i for bucket in buckets for i in self.postings.get(f"{key}|{bucket}", [])]
+            if merged and len(merged) <= MAX_POSTING:
+                postings.append(merged)
+        postings.sort(key=len)  # the rarest keys say the most about what a claim is about
+        counts: Counter[int] = Counter()
+        for posting in postings[:RAREST_KEYS]:
+            counts.update(set(posting))
+        counts.pop(index, None)
+        if len(counts) <= FEW_CANDIDATES:
+            return set(counts)
+        return {i for i, n in counts.items() if n >= 2}  # two shared keys when there are many
 
     def _linked(self, claim: ThreadClaim, similarity: float, other: int) -> bool:
         peer = self.claims[other]
