@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -288,3 +289,26 @@ def test_bench_groups_and_checks_a_small_corpus(
     written = json.loads((tmp_path / "out.json").read_text())
     assert [m["id"] for m in written["stories"][0]["members"]] == ["n/1", "n/3", "n/4"]
     assert "=== story n/1 (3 articles)" in capsys.readouterr().out
+
+
+def test_events_per_story_counts_a_wire_copy_once(tmp_path: Any, pipeline: Any) -> None:
+    """The same agency report in two outlets: two event rows, one per story."""
+    import claimtrack
+    from claimtrack.readers import raw_from_string
+    from claimtrack.store import Store
+
+    text = ("Rebel forces shelled the port of Mariupol on Monday, the Ukrainian military said. "
+            "Local officials said the shelling damaged a school and two apartment blocks near "
+            "the harbour, and that residents spent the night in basements as the artillery "
+            "fire continued until dawn, according to a statement from the city council.")
+    raws = [raw_from_string(text, name="a.txt", outlet="Daily A", published=date(2024, 3, 4)),
+            raw_from_string(text + " Reporting by our correspondent.", name="b.txt",
+                            outlet="Daily B", published=date(2024, 3, 5))]
+    store = Store(f"sqlite:///{tmp_path / 'wire.db'}")
+    for doc in claimtrack.process_many(raws, pipeline):
+        store.save(doc)
+    every = store.events(type="ASSAULT", limit=None)
+    once = store.events(type="ASSAULT", limit=None, per_story=True)
+    assert len(every) == 2 and every[0]["story_id"] == every[1]["story_id"]
+    assert len(once) == 1 and once[0]["copies"] == 2
+    assert sorted(once[0]["outlets"]) == ["Daily A", "Daily B"]

@@ -224,6 +224,9 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
               "by a source coded so, e.g. 'UKR GOV'.")
 @click.option("--denied-by", "denied_by", help="... and denied by a source coded so, e.g. 'RUS GOV'.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@click.option("--per-story", is_flag=True,
+              help="Count an event once per story: its copies in near-duplicate articles are one "
+                   "row, with the number of copies and the outlets.")
 @from_option
 @to_option
 @limit_option
@@ -231,7 +234,7 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @db_option
 def events(event_type: str | None, actor_code: str | None, target_code: str | None,
            place: str | None, source: str | None, stance: str | None, asserted_by: str | None,
-           denied_by: str | None, doc_id: str | None, date_from: date | None,
+           denied_by: str | None, doc_id: str | None, per_story: bool, date_from: date | None,
            date_to: date | None, limit: int, as_json: bool, db_url: str | None) -> None:
     """List stored events with their actors, targets and the claim reporting them.
 
@@ -247,12 +250,15 @@ def events(event_type: str | None, actor_code: str | None, target_code: str | No
             type=event_type, source=source, stance=stance, doc_id=doc_id, date_from=date_from,
             date_to=date_to, limit=limit, actor_country=actor_country, actor_sector=actor_sector,
             target_country=target_country, target_sector=target_sector, place=place,
-            reported_by=reported_by)
+            reported_by=reported_by, per_story=per_story)
     for row in rows:
         for key in ("actors", "targets"):
             row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
-    _listing(rows, ["published", "type", "proposed", "mode", "actors_text", "targets_text", "source_name",
-                    "stance", "place_name", "date"], as_json)
+        if per_story:
+            row["outlets_text"] = "; ".join(row["outlets"])
+    columns = ["published", "type", "proposed", "mode", "actors_text", "targets_text",
+               "source_name", "stance", "place_name", "date"]
+    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
 
 
 SECTOR_CODES = {"GOV", "MIL", "REB", "PTY", "JUD", "CVL", "COP", "LEG", "PRM", "SPY", "UAF",

@@ -360,6 +360,30 @@ def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
                    places.c.name.icontains(place, autoescape=True)))
 
 
+def _once_per_story(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per event per story: rows of one story with the same type, mode, actor and
+    target codes, source and stance are copies; the earliest published is kept."""
+    def party(actors: Any) -> tuple[tuple[Any, Any], ...]:
+        return tuple(sorted((a.get("country"), a.get("sector")) for a in actors or []))
+
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+    order = sorted(rows, key=lambda r: (r["published"] or "9999", r["doc_id"]))
+    for row in order:
+        key = (row.get("story_id") or row["doc_id"], row["type"], row["mode"],
+               party(row["actors"]), party(row["targets"]),
+               (row.get("source_name") or "").lower(), row.get("stance"))
+        if key in kept:
+            first = kept[key]
+            first["copies"] += 1
+            if row.get("outlet") and row["outlet"] not in first["outlets"]:
+                first["outlets"].append(row["outlet"])
+        else:
+            kept[key] = {**row, "copies": 1, "outlets": [row["outlet"]] if row.get("outlet") else []}
+    newest_first = sorted(kept.values(), key=lambda r: (r["published"] or "", r["doc_id"]),
+                          reverse=True)
+    return newest_first
+
+
 class Store:
     """Where processed articles live between runs; the CLI, API and web app all read it."""
 
@@ -717,11 +741,15 @@ class Store:
         target_sector: str | None = None,
         place: str | None = None,
         reported_by: list[tuple[str, str | None, str | None]] | None = None,
+        per_story: bool = False,
     ) -> list[dict[str, Any]]:
         """Events with the source and stance of the claim reporting them, and their place;
         filtered also by the coded country and sector of an actor or target ("RUS MIL") and
         by who reports the kind of event with which stance (``reported_by``, see
-        :func:`_reported_by`)."""
+        :func:`_reported_by`). Each row has its document's ``story_id``. With ``per_story``
+        the copies of one event in the near-duplicates of a story (same type, mode, actors,
+        targets, source and stance) are one row, the earliest, with ``copies`` and the
+        ``outlets`` that carried it: a wire story reprinted ten times counts once."""
         where = _published_between(date_from, date_to)
         if reported_by:
             for reported_stance, _country, _sector in reported_by:
@@ -744,6 +772,7 @@ class Store:
         same_doc = events.c.doc_id
         joined = (
             events.join(documents, same_doc == documents.c.id)
+            .outerjoin(story_members, story_members.c.doc_id == same_doc)
             .outerjoin(claims, and_(claims.c.doc_id == same_doc, claims.c.id == events.c.claim))
             .outerjoin(
                 places, and_(places.c.doc_id == same_doc, places.c.geonames_id == events.c.place)
@@ -759,6 +788,7 @@ class Store:
                 places.c.country.label("place_country"),
                 places.c.lat,
                 places.c.lon,
+                story_members.c.story_id,
                 *_DOC_COLUMNS,
             )
             .select_from(joined)
@@ -766,8 +796,16 @@ class Store:
             .order_by(documents.c.published.desc().nulls_last(), events.c.doc_id, events.c.seq)
         )
         with self._read() as conn:
-            rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
-        return [{**row, "published": _iso(row["published"])} for row in rows]
+            if per_story:  # collapse first, then page over what is left
+                rows = conn.execute(stmt).mappings().all()
+            else:
+                rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
+        found = [{**row, "published": _iso(row["published"])} for row in rows]
+        if not per_story:
+            return found
+        collapsed = _once_per_story(found)
+        end = None if limit is None else offset + limit
+        return collapsed[offset:end]
 
     def places(
         self,
