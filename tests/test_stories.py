@@ -312,3 +312,7 @@ def test_events_per_story_counts_a_wire_copy_once(tmp_path: Any, pipeline: Any) 
     assert len(every) == 2 and every[0]["story_id"] == every[1]["story_id"]
     assert len(once) == 1 and once[0]["copies"] == 2
     assert sorted(once[0]["outlets"]) == ["Daily A", "Daily B"]
+    military = store.claims(source="military", limit=None)
+    assert len(military) == 2
+    [claim] = store.claims(source="military", limit=None, per_story=True)
+    assert claim["copies"] == 2 and claim["outlet"] == "Daily A"  # the earliest copy

@@ -198,19 +198,27 @@ def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> N
 @click.option("--stance", type=click.Choice(STANCES))
 @click.option("--kind", type=click.Choice(["direct", "indirect", "mixed", "according_to", "narration"]))
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
+@click.option("--per-story", is_flag=True,
+              help="Count a claim once per story: its copies in near-duplicate articles are one "
+                   "row, with the number of copies and the outlets.")
 @from_option
 @to_option
 @limit_option
 @json_option
 @db_option
 def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str | None,
+           per_story: bool,
            date_from: date | None, date_to: date | None, limit: int, as_json: bool,
            db_url: str | None) -> None:
     """List stored claims: source, cue, stance and content."""
     with _errors_exit():
         rows = _store(db_url).claims(source=source, stance=stance, kind=kind, doc_id=doc_id,
-                                     date_from=date_from, date_to=date_to, limit=limit)
-    _listing(rows, ["published", "source_name", "cue", "stance", "kind", "content_text"], as_json)
+                                     date_from=date_from, date_to=date_to, limit=limit,
+                                     per_story=per_story)
+    columns = ["published", "source_name", "cue", "stance", "kind", "content_text"]
+    for row in rows if per_story else []:
+        row["outlets_text"] = "; ".join(row["outlets"])
+    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
 
 
 @main.command()

@@ -360,18 +360,24 @@ def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
                    places.c.name.icontains(place, autoescape=True)))
 
 
-def _once_per_story(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per event per story: rows of one story with the same type, mode, actor and
-    target codes, source and stance are copies; the earliest published is kept."""
+def _event_identity(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two event rows of one story copies: type, mode, actor and target codes,
+    source and stance."""
     def party(actors: Any) -> tuple[tuple[Any, Any], ...]:
         return tuple(sorted((a.get("country"), a.get("sector")) for a in actors or []))
 
+    return (row["type"], row["mode"], party(row["actors"]), party(row["targets"]),
+            (row.get("source_name") or "").lower(), row.get("stance"))
+
+
+def _once_per_story(rows: list[dict[str, Any]], identity: Any = _event_identity,
+                    ) -> list[dict[str, Any]]:
+    """One row per item per story: rows of one story with the same ``identity`` are copies;
+    the earliest published is kept, with the number of copies and the outlets."""
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     order = sorted(rows, key=lambda r: (r["published"] or "9999", r["doc_id"]))
     for row in order:
-        key = (row.get("story_id") or row["doc_id"], row["type"], row["mode"],
-               party(row["actors"]), party(row["targets"]),
-               (row.get("source_name") or "").lower(), row.get("stance"))
+        key = (row.get("story_id") or row["doc_id"], *identity(row))
         if key in kept:
             first = kept[key]
             first["copies"] += 1
@@ -704,8 +710,11 @@ class Store:
         doc_id: str | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        per_story: bool = False,
     ) -> list[dict[str, Any]]:
-        """Claims across documents, newest articles first, filtered by who, how and when."""
+        """Claims across documents, newest articles first, filtered by who, how and when. With
+        ``per_story`` a claim's copies in the near-duplicates of one story (same source, stance
+        and words) are one row, the earliest, with ``copies`` and ``outlets``."""
         where = _published_between(date_from, date_to)
         if source:
             where.append(_source_matches(source))
@@ -716,14 +725,23 @@ class Store:
         if doc_id is not None:
             where.append(claims.c.doc_id == self._doc_filter(doc_id))
         stmt = (
-            select(*(c for c in claims.c if c.name != "seq"), *_DOC_COLUMNS)
-            .join_from(claims, documents, claims.c.doc_id == documents.c.id)
+            select(*(c for c in claims.c if c.name != "seq"), story_members.c.story_id,
+                   *_DOC_COLUMNS)
+            .select_from(claims.join(documents, claims.c.doc_id == documents.c.id)
+                         .outerjoin(story_members, story_members.c.doc_id == claims.c.doc_id))
             .where(*where)
             .order_by(documents.c.published.desc().nulls_last(), claims.c.doc_id, claims.c.seq)
         )
         with self._read() as conn:
-            rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
-        return [{**row, "published": _iso(row["published"])} for row in rows]
+            rows = conn.execute(stmt if per_story else _paged(stmt, limit, offset)).mappings().all()
+        found = [{**row, "published": _iso(row["published"])} for row in rows]
+        if not per_story:
+            return found
+        collapsed = _once_per_story(found, lambda r: (
+            (r.get("source_name") or "").lower(), r.get("stance"),
+            " ".join((r.get("content_text") or "").lower().split())))
+        end = None if limit is None else offset + limit
+        return collapsed[offset:end]
 
     def events(
         self,
