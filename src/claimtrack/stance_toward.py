@@ -136,9 +136,10 @@ def stance_toward(claim: str, text: str, nlp: Any) -> tuple[Stance, str]:
             return "observing", f"hedge '{token.text}'"
         if word in REPORT_NOUNS:
             return "observing", f"report noun '{token.text}'"
-        if token.lemma_.lower() in REPORTING_VERBS or word in REPORTING_VERBS or (
-                word.endswith("s") and word[:-1] in REPORTING_VERBS) or word in {"said",
-                                                                                "claimed"}:
+        verb_form = word in REPORTING_VERBS or (word.endswith("s") and word[:-1] in
+                                                 REPORTING_VERBS) or word in {"said", "claimed"}
+        if (token.lemma_.lower() in REPORTING_VERBS or verb_form) and (
+                token.pos_ in {"VERB", "AUX"} or word in {"says", "said", "claims", "claimed"}):
             return "observing", f"reporting verb '{token.text}'"
     if "according to" in lowered:
         return "observing", "'according to'"
