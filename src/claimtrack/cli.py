@@ -382,6 +382,12 @@ def stories(story: str | None, min_size: int, limit: int, as_json: bool,
              as_json)
 
 
+def _date_span(found: dict[str, Any]) -> str:
+    """'2014-08-28 to 2014-08-29', one date when both are the same, '' when neither is known."""
+    return " to ".join(dict.fromkeys(d for d in (found["first_published"],
+                                                 found["last_published"]) if d))
+
+
 def _show_story(ref: str, as_json: bool, db_url: str | None) -> None:
     """One story's articles, in the order they were stored; exit 3 if there is none."""
     with _errors_exit():
@@ -392,8 +398,7 @@ def _show_story(ref: str, as_json: bool, db_url: str | None) -> None:
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return
-    dates = " to ".join(dict.fromkeys(d for d in (found["first_published"],
-                                                  found["last_published"]) if d))
+    dates = _date_span(found)
     click.echo(f"story {found['story_id']}: {found['title']}")
     click.echo(f"{found['size']} articles" + (f", {dates}" if dates else ""))
     members = [{**m, "doc": m["doc_id"][:SHORT_ID], "similarity": f"{m['similarity']:.2f}"}
@@ -454,8 +459,7 @@ def thread(thread_ref: str, as_json: bool, db_url: str | None) -> None:
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return
-    dates = " to ".join(dict.fromkeys(d for d in (found["first_published"],
-                                                  found["last_published"]) if d))
+    dates = _date_span(found)
     click.echo(f"thread {found['thread_id']}" + (" (contested)" if found["contested"] else ""))
     click.echo(f"{found['size']} claims" + (f", {dates}" if dates else "") + f": {found['text']}")
     rows = [{**claim, "stance": stance, "doc": claim["doc_id"][:SHORT_ID],

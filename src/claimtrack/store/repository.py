@@ -648,16 +648,7 @@ class Store:
         if doc_id is None:
             return None
         with self._read() as conn:
-            row = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings()
-            doc_row = row.first()
-            if doc_row is None:
-                return None
-            children = {}
-            for table in CHILD_TABLES:
-                order = table.c.idx if table is timerefs else table.c.seq
-                stmt = select(table).where(table.c.doc_id == doc_id).order_by(order)
-                children[table.name] = conn.execute(stmt).mappings().all()
-        return load_document(doc_row, children)
+            return _load_document_in(conn, doc_id)
 
     def latest(self) -> Document | None:
         """The most recently processed document, e.g. for ``claimtrack show`` with no id."""
