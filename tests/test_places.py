@@ -236,3 +236,9 @@ def test_places_unknown_street_lies_in_the_focus_place(stage: PlacesStage, nlp: 
     odesa = next(p for p in doc.places if p.name.startswith("Odes"))
     assert street.text == "Deribasivska Street" and street.geonames_id is None
     assert street.within == odesa.geonames_id
+
+
+def test_places_the_west_is_not_a_region_of_cameroon(stage: PlacesStage, nlp: Any) -> None:
+    found = places(stage, nlp, "Moscow accused the West of arming Kyiv, officials in Moscow said.")
+    assert "West" not in {m.text for p in found for m in p.mentions}
+    assert {p.name for p in found} >= {"Moscow"}

@@ -373,6 +373,8 @@ class PlacesStage:
     def _lookup_key(self, surface: str, topo: _Toponym) -> str:
         """The folded name to look up: as written, else without a trailing "region"-like word."""
         key = fold_name(re.sub(r"['’]s$", "", surface))
+        if key in DIRECTIONS and not topo.admin_hint:
+            return ""  # "the West", "Western": a direction or a bloc, not Cameroon's West region
         if self.gazetteer.candidates(key):
             return key
         words = key.split()
@@ -474,6 +476,12 @@ CONTINENT_CODES = {"eu": "EUR", "european union": "EUR", "european": "EUR", "eur
 CONTINENT_IDS = {"EUR": 6255148}
 
 
+#: Compass words that name regions somewhere ("West" in Cameroon, "Western" in Uganda) but in
+#: news mean a direction or a political bloc; resolved only as "the Western region".
+DIRECTIONS = frozenset({"west", "western", "east", "eastern", "north", "northern", "south",
+                        "southern", "central", "west coast", "east coast", "the west",
+                        "the east", "midwest", "northwest", "northeast", "southwest",
+                        "southeast"})
 #: A city named inside an organisation's name counts from this size ("New Orleans Railways").
 EMBEDDED_CITY_POPULATION = 100_000
 #: Entities whose names may embed a place name ("the Washington Post", "Syrian Observatory").
