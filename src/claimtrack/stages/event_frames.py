@@ -21,7 +21,7 @@ A trigger word alone is not an event. PLOVER codes the act the sentence reports:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -59,7 +59,6 @@ class Candidate:
     #: wished for ("wants Putin to attack") or describing a party ("Beijing, which resisted"):
     #: never an event of its own, even when the sentence has no other
     unreported: bool = False
-    extra_tokens: list[Any] = field(default_factory=list)
 
     @property
     def kept(self) -> bool:
@@ -160,7 +159,6 @@ def _governing_verb(candidate: Candidate) -> None:
             candidate.proposed, candidate.type, candidate.mode = candidate.type, "CONCEDE", None
         else:
             return
-        candidate.extra_tokens.append(verb)
     elif not is_frame(verb, "light"):
         return
     if not candidate.actors or all(a.dep_ == "poss" and a.pos_ == "PRON"

@@ -17,7 +17,7 @@ from typing import Any
 
 from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Event, EventActor, Span
-from claimtrack.stages.actor_codes import code_country, code_sector, iso3
+from claimtrack.stages.actor_codes import INTERNATIONAL, code_country, code_sector, iso3
 from claimtrack.stages.actors import TOKEN_ENTITY
 from claimtrack.stages.event_frames import (
     Candidate,
@@ -340,10 +340,6 @@ def _reporting_subject(pronoun: Any) -> Any | None:
         if subject is not None and subject.lower_ not in PRONOUNS:
             return subject
     return None
-
-
-INTERNATIONAL = frozenset({"EUR", "NATO", "UNO", "G7", "G8", "G20", "OSCE", "IGO", "NGO", "IMG",
-                           "WBK", "IMF", "WTO", "AU", "ARL", "ASEAN", "APEC", "OPEC", "OAS"})
 
 
 def _focus_country(doc: Document, other_side: frozenset[int] = frozenset()) -> str | None:

@@ -216,7 +216,7 @@ class PlacesStage:
         from claimtrack.stages.actor_codes import country_names, organisations
 
         key = re.sub(r"['’]s?$", "", surface.strip()).lower()
-        if key in organisations() and key not in CONTINENT_CODES:
+        if key in organisations():
             return None
         if any(fold_name(r.name) == fold_name(key) and (
                 r.is_country or r.feature_code == "CONT" or r.population >= 100_000)
@@ -225,7 +225,7 @@ class PlacesStage:
         code = country_names().get(key)
         if code is None:
             return None
-        if code in CONTINENT_CODES.values():
+        if code in CONTINENT_IDS:
             return self.gazetteer.get(CONTINENT_IDS[code])
         return self.gazetteer.country(code) if len(code) == 3 else None
 
@@ -471,8 +471,7 @@ def _ranked(records: list[PlaceRecord], key: str, admin_hint: bool,
     return scored
 
 
-#: Region codes of the actor coder that name a continent, and the continents' GeoNames ids.
-CONTINENT_CODES = {"eu": "EUR", "european union": "EUR", "european": "EUR", "europe": "EUR"}
+#: Actor codes that name a continent ("EU", "European" -> EUR), and the continent's GeoNames id.
 CONTINENT_IDS = {"EUR": 6255148}
 
 
@@ -509,10 +508,9 @@ def _looks_like_place(ent: Any, parse: Any) -> bool:
 
 def _is_organisation(surface: str) -> bool:
     """An intergovernmental body the actor coder knows ("EU", "European Union", "NATO")."""
-    from claimtrack.stages.actor_codes import country_names
+    from claimtrack.stages.actor_codes import INTERNATIONAL, country_names
 
-    code = country_names().get(re.sub(r"['’]s?$", "", surface.strip()).lower())
-    return code is not None and (len(code) != 3 or code in {"EUR", "UNO", "IGO", "NGO", "IMG"})
+    return country_names().get(re.sub(r"['’]s?$", "", surface.strip()).lower()) in INTERNATIONAL
 
 
 def _id(record: PlaceRecord | None) -> int | None:
