@@ -27,6 +27,11 @@ from typing import Any
 from claimtrack.gazetteer.query import Gazetteer, PlaceRecord, fold_name, open_gazetteer
 from claimtrack.model import Document, Mention, Place, Span, Toponym
 
+class _Unset:
+    """Marks an argument not given, where None is a meaningful value (an article with no focus)."""
+
+
+_UNSET = _Unset()
 STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"ORG", "PERSON"})
 #: Labels that need a cue or a prominent record; PROPN marks proper nouns outside any entity.
@@ -144,8 +149,7 @@ class PlacesStage:
                     continue  # "Dropbox" tagged GPE: no record and no sign it is a place
                 kind = "demonym" if record is not None else "unresolved"
                 out.append(Toponym(Span(start, end), surface, kind,
-                                   record.geonames_id if record else None,
-                                   None if record else _id(self.likely_place(doc, start))))
+                                   record.geonames_id if record else None))
                 taken.append((start, end))
                 continue
             if ent.label_ not in EMBEDDING_LABELS:
@@ -165,12 +169,18 @@ class PlacesStage:
             if record is not None and free(start, end):
                 out.append(Toponym(Span(start, end), token.text, "demonym", record.geonames_id))
                 taken.append((start, end))
+        unresolved = [t for t in out if t.kind == "unresolved"]
+        if unresolved:  # the focus place once per article, from these very references
+            focus = self.focus_place(doc, out)
+            for toponym in unresolved:
+                toponym.within = _id(self.likely_place(doc, toponym.span.start, focus))
         return sorted(out, key=lambda t: t.span.start)
 
-    def likely_place(self, doc: Document, start: int) -> PlaceRecord | None:
+    def likely_place(self, doc: Document, start: int,
+                     focus: PlaceRecord | None | _Unset = _UNSET) -> PlaceRecord | None:
         """Where a name the gazetteer lacks most likely is: the town or region named nearest
         it in the same sentence ("Royal Street in the French Quarter of New Orleans"), else the
-        article's focus place."""
+        article's focus place (``focus``, when the caller has it already)."""
         sentence = next((s for s in doc.sentences if s.start <= start < s.end), None)
         near = [(abs(m.span.start - start), p.geonames_id) for p in doc.places
                 for m in p.mentions
@@ -178,9 +188,10 @@ class PlacesStage:
                 and sentence is not None and sentence.start <= m.span.start < sentence.end]
         if near:
             return self.gazetteer.get(min(near)[1])
-        return self.focus_place(doc)
+        return self.focus_place(doc) if isinstance(focus, _Unset) else focus
 
-    def focus_place(self, doc: Document) -> PlaceRecord | None:
+    def focus_place(self, doc: Document,
+                    references: list[Toponym] | None = None) -> PlaceRecord | None:
         """The most specific place the article is about: its most mentioned town (named at
         least twice, or the only one), else its most mentioned region, else its country. An
         unresolvable street or building name most likely lies there."""
@@ -205,7 +216,8 @@ class PlacesStage:
                            key=lambda p: len(p.mentions), reverse=True)
         if countries:
             return self.gazetteer.get(countries[0].geonames_id)
-        embedded = Counter(t.geonames_id for t in doc.toponyms if t.kind == "embedded")
+        references = doc.toponyms if references is None else references
+        embedded = Counter(t.geonames_id for t in references if t.kind == "embedded")
         if embedded:  # an article that names its city only inside names ("the Tulsa World")
             return self.gazetteer.get(embedded.most_common(1)[0][0])
         return None
