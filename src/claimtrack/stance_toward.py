@@ -19,7 +19,7 @@ other in any embedding space. The claim is used only to see whether it is itself
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from claimtrack import lexicons
@@ -83,11 +83,18 @@ def _stem(word: str) -> str:
     return word
 
 
-def _negated_claim_word(parse: Any, claim_parse: Any) -> str | None:
+@lru_cache(maxsize=4096)
+def _claim_facts(nlp: Any, claim: str) -> tuple[bool, frozenset[str]]:
+    """Whether the claim negates its own main predicate, and its content-word stems; cached,
+    since one claim is compared with many headlines."""
+    parse = nlp(claim)
+    stems = frozenset(_stem(t.text) for t in parse if t.is_alpha and len(t) > 3 and not t.is_stop)
+    return any(is_negated(p) for p in _main_predicates(parse)), stems
+
+
+def _negated_claim_word(parse: Any, claim_stems: frozenset[str]) -> str | None:
     """A content word of the claim within three words after 'not'/'no'/'never' in the text:
     matched on lower-cased word stems, so all-caps headlines the tagger misreads still count."""
-    claim_stems = {_stem(t.text) for t in claim_parse
-                   if t.is_alpha and len(t) > 3 and not t.is_stop}
     words = [t for t in parse if not t.is_punct]
     for i, token in enumerate(words):
         if token.lower_ in {"not", "no", "never", "n't"}:
@@ -115,9 +122,8 @@ def stance_toward(claim: str, text: str, nlp: Any) -> tuple[Stance, str]:
     if set(words) & REPORT_NOUNS and set(words) & (REJECTING_VERBS - {"call", "calls",
                                                                       "called"} | {"rubbish"}):
         return "against", "a report rejected ('slams rumors')"
-    claim_parse = nlp(claim)
-    claim_negated = any(is_negated(p) for p in _main_predicates(claim_parse))
-    negated_word = _negated_claim_word(parse, claim_parse)
+    claim_negated, claim_stems = _claim_facts(nlp, claim)
+    negated_word = _negated_claim_word(parse, claim_stems)
     if negated_word and not claim_negated and not affirmed:
         return "against", f"negates the claim's '{negated_word}'"  # "BATMOBILE NOT STOLEN"
     negated = next((p for p in _main_predicates(parse) if is_negated(p)), None)
