@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -10,7 +9,7 @@ from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "attribution_overhead.py"
+from tests.conftest import load_bench
 
 ARTICLES = [
     ("Council closes bridge", (
@@ -32,11 +31,7 @@ ARTICLES = [
 
 
 def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("attribution_overhead", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("attribution_overhead")
 
 
 def test_article_text_prepends_a_missing_title() -> None:

@@ -5,7 +5,6 @@ Every text here is written for these tests (the chain articles are made of gener
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from claimtrack.stories import (
     jaccard,
     shingles,
 )
+from tests.conftest import load_bench
 
 WIRE = (
     "Engineers reopened the Dniester river bridge near the town of Mohyliv on Tuesday after "
@@ -257,15 +257,10 @@ def test_store_signature_is_portable_bytes(store: Store) -> None:
 
 # -- the BBC benchmark -----------------------------------------------------------------------
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "stories_bbc.py"
 
 
 def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("stories_bbc", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("stories_bbc")
 
 
 def test_bench_skips_without_the_corpus(tmp_path: Path) -> None:
