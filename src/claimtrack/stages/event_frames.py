@@ -39,7 +39,6 @@ COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 CONDITIONS = frozenset({"if", "unless"})
 ASPECT_VERBS = frozenset({"resume", "continue", "begin", "start", "keep", "restart"})
-CONDITIONAL_AUX = frozenset({"would", "could", "might", "may", "should", "'d"})
 
 
 @dataclass
