@@ -511,6 +511,58 @@ def evaluate(task: str, data_dir: str | None, split: str | None, event_set: str 
             json.dump(report.to_dict(), handle, indent=2)
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory of Parquet tables (a rerun resumes it).")
+@click.option("--engine", type=click.Choice(["spark", "local"]), default="spark", show_default=True,
+              help="Spark (local mode or a cluster) or a local pool of worker processes.")
+@click.option("--master", default="local[*]", show_default=True,
+              help="Spark master URL, e.g. local[2] or spark://host:7077.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Worker processes for --engine local.")
+@click.option("--chunk-mb", type=float, default=8.0, show_default=True,
+              help="JSONL megabytes per chunk (the unit of work and of resumption).")
+@click.option("--load-db", "load_db", default=None,
+              help="Afterwards, load the output into this store (URL; PostgreSQL uses COPY).")
+def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, workers: int,
+          chunk_mb: float, load_db: str | None) -> None:
+    """Process INPUTS (JSONL, WARC(.gz), Parquet, or any file `process` reads; paths or
+    globs) into Parquet tables under --out: documents, claims, events, places, ... and errors."""
+    from claimtrack.batch import run_batch
+
+    def report_chunk(result: Any) -> None:
+        if result.failed:
+            click.echo(f"error: chunk {result.chunk_id} failed: {result.failed}", err=True)
+        else:
+            click.echo(f"chunk {result.chunk_id}: {result.documents} documents, "
+                       f"{result.errors} errors, {result.seconds:.1f} s", err=True)
+
+    with _errors_exit():
+        report = run_batch(inputs, out_dir, engine=engine, master=master,  # type: ignore[arg-type]
+                           workers=workers, chunk_bytes=int(chunk_mb * 1024 * 1024),
+                           on_chunk=report_chunk)
+        for problem in report.input_errors:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{report.planned} chunks: {report.skipped} done before, "
+                   f"{len(report.results) - len(report.failed)} done now, "
+                   f"{len(report.failed)} failed; {report.documents} documents, "
+                   f"{report.errors} errors, {report.seconds:.1f} s -> {report.out}", err=True)
+        if load_db and not report.failed:
+            from claimtrack.batch.load import load_output
+
+            loaded = load_output(out_dir, _store(load_db))
+            click.echo(f"loaded {loaded} documents into {_store_label(load_db)}", err=True)
+    failed = bool(report.failed or report.input_errors)
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _store_label(url: str) -> str:
+    from claimtrack.store.engine import safe_url
+
+    return safe_url(url)
+
+
 @main.group()
 def gazetteer() -> None:
     """Build or inspect the place-name gazetteer."""

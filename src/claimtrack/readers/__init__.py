@@ -19,9 +19,10 @@ from typing import IO, Any
 from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
-from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date
+from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date, record_to_raw
 from claimtrack.readers.csv_reader import CSV_DELIMITERS, check_columns, read_csv
 from claimtrack.readers.decode import check_size, decode, sniff_format
+from claimtrack.readers.parquet import read_parquet
 from claimtrack.readers.feed import (
     FEED_FILE_MAX_BYTES,
     FEED_SUFFIXES,
@@ -32,15 +33,18 @@ from claimtrack.readers.feed import (
 from claimtrack.readers.warc import is_warc_path, looks_like_warc, read_warc
 
 __all__ = [
-    "ReadItem", "ReadStats", "parse_date", "raw_from_string", "read_inputs", "read_jsonl_lines",
+    "ReadItem", "ReadStats", "expand_input", "parse_date", "raw_from_string", "read_inputs",
+    "read_jsonl_lines", "read_path", "record_to_raw",
 ]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 #: What a directory is searched for (.warc.gz is matched by name, see ``is_warc_path``).
 DIRECTORY_SUFFIXES = (
     HTML_SUFFIXES | JSONL_SUFFIXES | TEXT_SUFFIXES | FEED_SUFFIXES | set(CSV_DELIMITERS) | {".warc"}
+    | PARQUET_SUFFIXES
 )
 
 
@@ -96,14 +100,15 @@ def _read_all(
             data = stream.read(options.max_bytes + 1)
             yield from _read_bytes("<stdin>", data, options)
             continue
-        paths = _expand(spec)
+        paths = expand_input(spec)
         if not paths:
             yield Outcome(spec, error=f"{spec}: no such file, directory or matching glob")
         for path in paths:
             yield from _read_path(path, options)
 
 
-def _expand(spec: str) -> list[Path]:
+def expand_input(spec: str) -> list[Path]:
+    """The files one input names: itself, a directory's readable files, or a glob's matches."""
     path = Path(spec)
     if path.is_dir():
         return sorted(
@@ -118,15 +123,24 @@ def _expand(spec: str) -> list[Path]:
     return []
 
 
+def read_path(path: Path, max_bytes: int = 32_000_000) -> Iterator[ReadItem]:
+    """Read one file as :func:`read_inputs` would, with no per-run options (for batch jobs)."""
+    return _read_path(path, _Options(max_bytes, None, None, None, ReadStats()))
+
+
 def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
     """Dispatch one file by its suffix, or by its first bytes when the suffix says nothing."""
     name, suffix = str(path), path.suffix.lower()
-    unlabelled = suffix not in HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | set(CSV_DELIMITERS)
+    unlabelled = suffix not in (HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
+                                | set(CSV_DELIMITERS))
     if is_warc_path(path) or (unlabelled and _starts_like_warc(path)):
         yield from read_warc(path, options.max_bytes, options.stats)
         return
     if suffix in CSV_DELIMITERS:
         yield from read_csv(path, options.max_bytes, options.columns)
+        return
+    if suffix in PARQUET_SUFFIXES:
+        yield from read_parquet(path, options.max_bytes)
         return
     limit = options.max_bytes
     if suffix in FEED_SUFFIXES:
@@ -180,9 +194,11 @@ def _read_bytes(
     )
 
 
-def read_jsonl_lines(name: str, handle: IO[bytes], max_bytes: int) -> Iterator[ReadItem]:
-    """One article per line: {text | html, url, title, outlet, published}; bad lines fail alone."""
-    for lineno, line in enumerate(handle, start=1):
+def read_jsonl_lines(name: str, handle: Iterable[bytes], max_bytes: int,
+                     first_lineno: int = 1) -> Iterator[ReadItem]:
+    """One article per line: {text | html, url, title, outlet, published}; bad lines fail alone.
+    ``first_lineno`` numbers the lines of a part of a file as in the whole file."""
+    for lineno, line in enumerate(handle, start=first_lineno):
         where = f"{name}:{lineno}"
         if not line.strip():
             continue
@@ -191,23 +207,8 @@ def read_jsonl_lines(name: str, handle: IO[bytes], max_bytes: int) -> Iterator[R
             record = json.loads(decode(where, line, "text"))
             if not isinstance(record, dict):
                 raise InputError(where, "JSON line is not an object")
-            yield _record_to_raw(where, record)
+            yield record_to_raw(where, record)
         except InputError as exc:
             yield Outcome(where, error=str(exc))
         except json.JSONDecodeError as exc:
             yield Outcome(where, error=f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
-
-
-def _record_to_raw(where: str, record: dict[str, Any]) -> RawDocument:
-    html, text = record.get("html"), record.get("text")
-    fmt: Format = "html" if isinstance(html, str) and html.strip() else "text"
-    content = html if fmt == "html" else text
-    if not isinstance(content, str) or not content.strip():
-        raise InputError(where, "JSON line has no non-empty 'text' or 'html' field")
-    def opt(key: str) -> str | None:
-        value = record.get(key)
-        return str(value) if value not in (None, "") else None
-    return RawDocument(
-        name=where, content=content, format=fmt, url=opt("url"), title=opt("title"),
-        outlet=opt("outlet"), published=parse_date(record.get("published"), where),
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -64,3 +65,20 @@ def local_date(value: str | None) -> date | None:
         return parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def record_to_raw(where: str, record: Mapping[str, Any]) -> RawDocument:
+    """A JSON line's or Parquet row's fields as a RawDocument; InputError without a text."""
+    html, text = record.get("html"), record.get("text")
+    fmt: Format = "html" if isinstance(html, str) and html.strip() else "text"
+    content = html if fmt == "html" else text
+    if not isinstance(content, str) or not content.strip():
+        raise InputError(where, "record has no non-empty 'text' or 'html' field")
+
+    def opt(key: str) -> str | None:
+        value = record.get(key)
+        return str(value) if value not in (None, "") else None
+    return RawDocument(
+        name=where, content=content, format=fmt, url=opt("url"), title=opt("title"),
+        outlet=opt("outlet"), published=parse_date(record.get("published"), where),
+    )
