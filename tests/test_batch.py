@@ -218,3 +218,61 @@ def test_a_job_killed_midway_resumes_without_duplicates_or_losses(tmp_path: Path
     assert "done before" in rerun.stderr
     names = BatchOutput(out).read("documents").column("input_name").to_pylist()
     assert sorted(names) == sorted(f"{jsonl}:{i}" for i in range(1, 41))  # each once
+
+
+# --- across articles -------------------------------------------------------------------------
+
+
+def write_corpus(path: Path) -> Path:
+    """Three articles on Russian troops (one denial, one assertion), a wire story with an
+    updated copy and an exact reprint in other lines, and the weather."""
+    from tests.test_threads import ASSERTION, DENIAL, WEATHER
+
+    wire = (" ".join(ARTICLES[:4]) + " The ministry said it would publish a full report on the "
+            "harbour, the protests and the grain prices by the end of the month.")
+    update = wire + " Update: the governor said on Friday that the ferry had resumed service."
+    records = [
+        {"text": DENIAL, "published": "2014-08-29", "outlet": "Wire One"},
+        {"text": wire, "published": "2024-03-01", "outlet": "Wire One"},
+        {"text": WEATHER, "published": "2014-08-28", "outlet": "Kent Daily"},
+        {"text": update, "published": "2024-03-02", "outlet": "Port News"},
+        {"text": ASSERTION, "published": "2014-08-28", "outlet": "Brussels Post"},
+        {"text": wire, "published": "2024-03-01", "outlet": "Reprints"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def cross_tables(out: Path) -> tuple[list[dict[str, Any]], set[frozenset[str]]]:
+    output = BatchOutput(out)
+    stories = sorted(output.read("stories", committed_only=False).to_pylist(),
+                     key=lambda r: (r["story_id"], r["position"]))
+    threads: dict[str, set[str]] = {}
+    for row in output.read("threads", committed_only=False).to_pylist():
+        threads.setdefault(row["thread_id"], set()).add(f"{row['doc_id']}:{row['claim_id']}")
+    return stories, {frozenset(members) for members in threads.values()}
+
+
+@pytest.mark.slow
+def test_stories_and_threads_across_chunks_are_the_same_on_spark_and_in_process(
+        tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus.jsonl")
+    local = run_batch([str(corpus)], tmp_path / "local", engine="local", chunk_bytes=600)
+    spark = run_batch([str(corpus)], tmp_path / "spark", engine="spark", master="local[2]",
+                      chunk_bytes=600)
+    assert local.planned >= 3  # the copies are in different chunks
+    assert local.cross is not None and spark.cross is not None
+    assert local.cross.stories == 1 and local.cross.storied_documents == 2  # reprint: same id
+    assert cross_tables(tmp_path / "local") == cross_tables(tmp_path / "spark")
+
+    documents = BatchOutput(tmp_path / "local").read("documents").to_pylist()
+    outlets: dict[str, str] = {}
+    for row in documents:
+        outlets.setdefault(row["id"], row["outlet"])  # the reprint has the wire story's id
+    stories, _ = cross_tables(tmp_path / "local")
+    assert [outlets[r["doc_id"]] for r in stories] == ["Wire One", "Port News"]
+    threads = BatchOutput(tmp_path / "spark").read("threads", committed_only=False).to_pylist()
+    contested = [r for r in threads if r["contested"]]
+    assert {r["stance"] for r in contested} >= {"assert", "deny"}
+    assert {r["outlet"] for r in contested} == {"Wire One", "Brussels Post"}
+    assert "Kent Daily" not in {r["outlet"] for r in threads}

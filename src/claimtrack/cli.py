@@ -523,10 +523,12 @@ def evaluate(task: str, data_dir: str | None, split: str | None, event_set: str 
               help="Worker processes for --engine local.")
 @click.option("--chunk-mb", type=float, default=8.0, show_default=True,
               help="JSONL megabytes per chunk (the unit of work and of resumption).")
+@click.option("--cross/--no-cross", default=True, show_default=True,
+              help="Afterwards, group near-duplicate stories and claim threads over the output.")
 @click.option("--load-db", "load_db", default=None,
               help="Afterwards, load the output into this store (URL; PostgreSQL uses COPY).")
 def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, workers: int,
-          chunk_mb: float, load_db: str | None) -> None:
+          chunk_mb: float, cross: bool, load_db: str | None) -> None:
     """Process INPUTS (JSONL, WARC(.gz), Parquet, or any file `process` reads; paths or
     globs) into Parquet tables under --out: documents, claims, events, places, ... and errors."""
     from claimtrack.batch import run_batch
@@ -541,13 +543,17 @@ def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, worke
     with _errors_exit():
         report = run_batch(inputs, out_dir, engine=engine, master=master,  # type: ignore[arg-type]
                            workers=workers, chunk_bytes=int(chunk_mb * 1024 * 1024),
-                           on_chunk=report_chunk)
+                           cross=cross, on_chunk=report_chunk)
         for problem in report.input_errors:
             click.echo(f"error: {problem}", err=True)
         click.echo(f"{report.planned} chunks: {report.skipped} done before, "
                    f"{len(report.results) - len(report.failed)} done now, "
                    f"{len(report.failed)} failed; {report.documents} documents, "
                    f"{report.errors} errors, {report.seconds:.1f} s -> {report.out}", err=True)
+        if report.cross is not None:
+            c = report.cross
+            click.echo(f"{c.stories} stories of {c.storied_documents} near-duplicate documents; "
+                       f"{c.threads} claim threads, {c.contested} contested", err=True)
         if load_db and not report.failed:
             from claimtrack.batch.load import load_output
 
