@@ -71,3 +71,27 @@ def test_bench_attribution_overhead_writes_results(
         (stages["actors"] + stages["attribution"]) / stages["nlp"])
     assert isinstance(overhead["meets_criterion"], bool)
     assert "actors + attribution" in capsys.readouterr().out
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpora" / "bbc_news.jsonl"
+    corpus.parent.mkdir(exist_ok=True)
+    corpus.write_text("".join(
+        json.dumps({"id": f"test/{i}", "title": title, "text": text}) + "\n"
+        for i, (title, text) in enumerate(ARTICLES * 2)))
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_bench_throughput_measures_worker_scaling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "throughput.json"
+    results = load_bench("throughput").main(
+        ["--data", str(_corpus(tmp_path)), "--parts", "b", "--limit", "10", "--out", str(out)])
+    written = json.loads(out.read_text())
+    assert written["b_workers"]["workers_2_vs_1"] == results["b_workers"]["workers_2_vs_1"] > 0
+    best = written["b_workers"]["best"]
+    assert best["1"]["documents"] == best["2"]["documents"] == 10
+    assert 0 < best["2"]["worker_peak_rss_mb"] < 4096
+    assert "(b) 10 articles" in capsys.readouterr().out

@@ -12,6 +12,7 @@ uncommitted, so the job goes on with the other chunks and a rerun retries it.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 import traceback
@@ -41,6 +42,7 @@ class ChunkResult:
     seconds: float = 0.0
     skipped: bool = False
     failed: str | None = None
+    peak_rss_mb: float = 0.0  # of the worker process so far (memory per worker, for reports)
 
 
 @cache
@@ -85,6 +87,7 @@ def process_chunk(chunk: Chunk, out: BatchOutput, pipeline: Pipeline | None = No
         result.failed = f"{chunk.describe()}: {type(exc).__name__}: {exc}"
         print(traceback.format_exc(), file=sys.stderr)
     result.seconds = round(time.perf_counter() - began, 3)
+    result.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
 
@@ -107,10 +110,11 @@ def run_local(chunks: Sequence[Chunk], out: BatchOutput, workers: int = 1,
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
         jobs = [(chunk, str(out.root), max_bytes) for chunk in chunks]
-        yield from pool.imap_unordered(_pool_task, jobs, chunksize=1)
+        yield from pool.imap_unordered(pool_task, jobs, chunksize=1)
 
 
-def _pool_task(job: tuple[Chunk, str, int]) -> ChunkResult:
+def pool_task(job: tuple[Chunk, str, int]) -> ChunkResult:
+    """One chunk in a pool worker: (chunk, output root, max bytes) -> its result."""
     chunk, root, max_bytes = job
     return process_chunk(chunk, BatchOutput(root), max_bytes=max_bytes)
 

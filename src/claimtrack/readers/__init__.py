@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
@@ -22,7 +22,6 @@ from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date, record_to_raw
 from claimtrack.readers.csv_reader import CSV_DELIMITERS, check_columns, read_csv
 from claimtrack.readers.decode import check_size, decode, sniff_format
-from claimtrack.readers.parquet import read_parquet
 from claimtrack.readers.feed import (
     FEED_FILE_MAX_BYTES,
     FEED_SUFFIXES,
@@ -30,6 +29,7 @@ from claimtrack.readers.feed import (
     parse_feed,
     read_feed,
 )
+from claimtrack.readers.parquet import read_parquet
 from claimtrack.readers.warc import is_warc_path, looks_like_warc, read_warc
 
 __all__ = [
