@@ -1,13 +1,17 @@
-"""Shared fixtures: one data directory per test session, the real pipeline loaded once."""
+"""Shared fixtures: one data directory per test session, the real pipeline loaded once, and
+the store's two backends (a SQLite file, a database on a real PostgreSQL server)."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.pg_server import PostgresServer, find_bin_dir
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "moscow_times_2014-08-28.txt"
@@ -50,3 +54,53 @@ def load_bench(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _on_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab and most others set it): nothing may be skipped."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session: CLAIMTRACK_TEST_POSTGRES_URL (a superuser or
+    CREATEDB role's URL on an existing server), else one started from the installed
+    binaries. Without either, PostgreSQL tests skip, except on CI, where they fail: a CI
+    run that silently tested SQLite only would claim more than it checked."""
+    given = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
+    if given:
+        server = PostgresServer(given)
+    else:
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            reason = ("PostgreSQL not found: no initdb/pg_ctl/postgres on PATH or in "
+                      "/usr/lib/postgresql/*/bin (install Debian's postgresql package, or set "
+                      "CLAIMTRACK_TEST_POSTGRES_URL to a server's URL)")
+            if _on_ci():
+                pytest.fail(f"CI is set, so PostgreSQL tests may not skip: {reason}",
+                            pytrace=False)
+            pytest.skip(reason)
+        server = PostgresServer.start(bin_dir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server, dropped after the test."""
+    url = postgres_server.database()
+    yield url
+    postgres_server.drop(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store on each backend in turn, so one test checks SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("postgres_url"))

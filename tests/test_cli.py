@@ -15,8 +15,9 @@ EXAMPLE = EXAMPLES / "border_post.txt"
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def db(store_url: str) -> str:
+    """Every command runs against SQLite and against PostgreSQL (see tests/conftest.py)."""
+    return store_url
 
 
 def run(*args: str) -> tuple[int, str, str]:

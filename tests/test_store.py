@@ -1,4 +1,8 @@
-"""The store keeps what the pipeline found, replaces it atomically, and answers filtered queries."""
+"""The store keeps what the pipeline found, replaces it atomically, and answers filtered queries.
+
+Tests taking ``store`` or ``store_url`` run once on SQLite and once on a real PostgreSQL
+server (tests/conftest.py): the same suite must pass on both engines.
+"""
 
 from __future__ import annotations
 
@@ -146,8 +150,8 @@ def doc_shelling() -> Document:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'store.db'}")
+def store(store_url: str) -> Iterator[Store]:
+    s = Store(store_url)
     yield s
     s.close()
 
@@ -304,6 +308,11 @@ def test_store_events_filters(filled: Store) -> None:
     assert ids(source="ukrainian") == [(shelling, "v1")]
     assert ids(source="ukraine", date_to=date(2014, 8, 31)) == [(border, "v1")]
     assert ids(doc_id=border, type="ASSAULT") == [(border, "v1")]
+    assert ids(actor_country="rus", actor_sector="MIL") == [(border, "v1"), (border, "v2")]
+    assert ids(target_country="UKR", place="novo") == [(border, "v1")]
+    assert ids(reported_by=[("assert", "UKR", "GOV")]) == [(border, "v1")]
+    assert ids(reported_by=[("deny", "RUS", None)]) == [(border, "v2")]
+    assert ids(reported_by=[("assert", "UKR", None), ("deny", "RUS", None)]) == []
     denied = filled.events(stance="deny")[0]
     assert denied["source_name"] == "Sergei Lavrov" and denied["negated"] is True
     assert denied["place_name"] == "Ukraine" and denied["claim_text"].startswith("No Russian")
@@ -399,7 +408,10 @@ def test_store_rejects_bad_arguments(store: Store) -> None:
         store.save(Document(raw=RawDocument("empty.txt", "")))
 
 
-def test_store_sqlite_enforces_foreign_keys_and_uses_wal(filled: Store) -> None:
+def test_store_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path: Path) -> None:
+    filled = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    filled.save(doc_border())
+    filled.save(doc_shelling())
     with filled.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -419,10 +431,16 @@ def test_store_reopens_and_creates_parent_directories(tmp_path: Path) -> None:
         assert version == "0009"
 
 
-def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) -> None:
-    from claimtrack.store.engine import migrate, open_engine
+def test_store_deleting_a_document_cascades_to_every_table(filled: Store) -> None:
+    """ON DELETE CASCADE backs up save()'s explicit deletes on both engines."""
+    assert filled.count("story_members") == 2 and filled.count("place_mentions") > 0
+    with filled.engine.begin() as conn:
+        conn.execute(sa.delete(metadata.tables["documents"]))
+    assert all(n == 0 for n in _counts(filled).values())
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+
+def test_store_upgrades_a_0001_database_keeping_its_documents(store_url: str) -> None:
+    url = store_url
     engine = open_engine(url)
     migrate(engine, "0001")
     with engine.begin() as conn:
@@ -435,10 +453,11 @@ def test_store_upgrades_a_0001_database_keeping_its_documents(tmp_path: Path) ->
         assert old is not None and old.text == "Old text." and old.status == "analysed"
 
 
-def test_store_migration_0006_backfills_place_mentions(tmp_path: Path) -> None:
+def test_store_migration_0006_backfills_place_mentions(store_url: str, tmp_path: Path) -> None:
     """A store written before 0006 has places but no place_mentions; upgrading fills them in
-    from the places' JSON, so claim counts come out as if the articles were saved today."""
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    from the places' JSON, so claim counts come out as if the articles were saved today (in
+    a SQLite store, so PostgreSQL's upgraded counts are also checked against SQLite's)."""
+    url = store_url
     engine = open_engine(url)
     migrate(engine, "0005")
     with engine.begin() as conn:
@@ -457,7 +476,7 @@ def test_store_migration_0006_backfills_place_mentions(tmp_path: Path) -> None:
         text = doc_border().text
         assert text[novoazovsk.start_offset:novoazovsk.end_offset] == "Novoazovsk"
         backfilled = upgraded.places()
-    with Store(f"sqlite:///{tmp_path / 'new.db'}") as fresh:
+    with Store(f"sqlite:///{tmp_path / 'fresh.db'}") as fresh:
         fresh.save(doc_border())
         fresh.save(doc_kharkiv())
         assert backfilled == fresh.places()
@@ -479,19 +498,27 @@ def test_store_bad_url_raises_store_error(tmp_path: Path) -> None:
     assert "secret" not in str(error.value)
 
 
-def test_store_migrated_schema_matches_metadata(tmp_path: Path) -> None:
-    engine = open_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+# what PostgreSQL reports for a declared type that it stores under another name
+_PG_SPELLING = {"FLOAT": "DOUBLE PRECISION"}
+
+
+def test_store_migrated_schema_matches_metadata(store_url: str) -> None:
+    engine = open_engine(store_url)
     try:
         migrate(engine)
         inspector = sa.inspect(engine)
         assert set(inspector.get_table_names()) == set(metadata.tables) | {"alembic_version"}
         dialect = engine.dialect
+        spelling = _PG_SPELLING if dialect.name == "postgresql" else {}
         for table in metadata.sorted_tables:
             reflected = [
                 (c["name"], c["type"].compile(dialect), c["nullable"])
                 for c in inspector.get_columns(table.name)
             ]
-            declared = [(c.name, c.type.compile(dialect), c.nullable) for c in table.columns]
+            declared = [
+                (c.name, spelling.get(t := c.type.compile(dialect), t), c.nullable)
+                for c in table.columns
+            ]
             assert reflected == declared, table.name
             pk = inspector.get_pk_constraint(table.name)
             assert pk["constrained_columns"] == [c.name for c in table.primary_key.columns]
@@ -517,3 +544,149 @@ def test_store_migrated_schema_matches_metadata(tmp_path: Path) -> None:
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     finally:
         engine.dispose()
+
+
+# -- PostgreSQL URLs and bulk loading --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "driver"), [
+    ("postgresql://u:p@db.example/claims", "postgresql+psycopg"),
+    ("postgres://u@db.example:5433/claims", "postgresql+psycopg"),  # Heroku-style scheme
+    ("postgresql+psycopg://db.example/claims", "postgresql+psycopg"),
+    ("postgresql+psycopg2://db.example/claims", "postgresql+psycopg2"),  # an explicit choice
+    ("sqlite:///claims.db", "sqlite"),
+])
+def test_store_postgresql_urls_use_psycopg_3(url: str, driver: str) -> None:
+    from claimtrack.store.engine import normalize_url
+
+    parsed = normalize_url(url)
+    assert parsed.drivername == driver
+    assert parsed.database in ("claims", "claims.db")
+
+
+def test_store_opens_a_plain_postgres_url(postgres_url: str) -> None:
+    heroku_style = postgres_url.replace("postgresql://", "postgres://", 1)
+    with Store(heroku_style) as store:
+        assert store.engine.dialect.driver == "psycopg"
+        store.save(doc_border())
+        assert store.count("claims") == 2
+
+
+def _other_url(store_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A second empty store on the same engine as ``store_url``."""
+    if store_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'other.db'}"
+    server = request.getfixturevalue("postgres_server")
+    url = server.database()
+    request.addfinalizer(lambda: server.drop(url))
+    return url
+
+
+def _table_rows(store: Store) -> dict[str, list[dict[str, object]]]:
+    """Every stored row of every table, in key order; processed_at is the time of saving."""
+    dump = {}
+    with store.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            stmt = sa.select(table).order_by(*table.primary_key.columns)
+            dump[table.name] = [{k: v for k, v in row.items() if k != "processed_at"}
+                                for row in conn.execute(stmt).mappings()]
+    return dump
+
+
+def _bulk_docs() -> list[Document]:
+    """Articles with every model type, near-duplicates that form a story, and one article
+    given twice with different content (the second replaces the first, as with save())."""
+    from tests.test_stories import AGENCY, ORCHESTRA, PAPER
+
+    return [doc_border(), AGENCY, doc_shelling(), ORCHESTRA, doc_kharkiv(), PAPER,
+            doc_border(published=None)]
+
+
+def test_store_save_many_stores_what_save_stores(store_url: str, tmp_path: Path,
+                                                 request: pytest.FixtureRequest) -> None:
+    """COPY (PostgreSQL) or batched INSERT (SQLite) gives row for row what saving one by one
+    gives: documents, children, stories and threads, with the same ids and order."""
+    docs = _bulk_docs()
+    with Store(store_url) as one_by_one:
+        for doc in docs:
+            one_by_one.save(doc)
+        expected = _table_rows(one_by_one)
+        latest = one_by_one.latest()
+    with Store(_other_url(store_url, request, tmp_path)) as bulk:
+        assert bulk.save_many(iter(docs), batch_size=2) == len(docs)
+        assert _table_rows(bulk) == expected
+        assert bulk.latest() == latest  # processed_at keeps the order they came in
+        for doc in docs[1:]:
+            loaded = bulk.get(doc.id)
+            assert loaded is not None and loaded.to_dict() == doc.to_dict()
+        assert bulk.stories()[0]["size"] == 2 and bulk.count("thread_members") > 0
+        assert bulk.save_many(docs[-3:]) == 3  # re-loading replaces, as save() does
+        again = _table_rows(bulk)
+        assert {name: len(rows) for name, rows in again.items()} == {
+            name: len(rows) for name, rows in expected.items()}
+        assert again["documents"] == expected["documents"]
+    assert sum(len(rows) for rows in expected.values()) > 40  # it compared something
+
+
+def test_store_save_many_failed_batch_keeps_earlier_batches_and_old_records(
+        store: Store) -> None:
+    border, shelling, kharkiv = doc_border(), doc_shelling(), doc_kharkiv()
+    store.save(kharkiv)
+    broken = copy.deepcopy(kharkiv)
+    broken.title = "changed"
+    broken.claims.append(broken.claims[0])  # duplicate key: fails inside the COPY or INSERT
+    from tests.test_stories import AGENCY
+
+    with pytest.raises(StoreError, match="batch of 2 documents from shelling.html to kharkiv"):
+        store.save_many([border, AGENCY, shelling, broken], batch_size=2)
+    assert store.get(border.id) is not None  # the first batch committed
+    assert store.get(shelling.id) is None  # the failed batch left nothing of its own
+    kept = store.get(kharkiv.id)
+    assert kept is not None and kept.to_dict() == kharkiv.to_dict()
+    store.save_many([shelling])  # and the store works on: its indexes were rebuilt
+    assert store.count("story_members") == 4
+    with pytest.raises(StoreError, match="batch size must be at least 1"):
+        store.save_many([border], batch_size=0)
+
+
+def test_store_writers_wait_for_each_other(store_url: str) -> None:
+    """A save waits while another writer's transaction is open (SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: the advisory lock), so the story and thread indexes never miss a row."""
+    import threading
+
+    from claimtrack.store.engine import WRITE
+
+    with Store(store_url) as holder, Store(store_url) as waiter:
+        saved = threading.Event()
+        writer = threading.Thread(target=lambda: (waiter.save(doc_border()), saved.set()))
+        with holder.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            conn.execute(sa.text("SELECT 1"))  # SQLite: BEGIN IMMEDIATE already ran
+            writer.start()
+            assert not saved.wait(1.0)  # blocked behind the open write transaction
+        writer.join(timeout=30)
+        assert saved.is_set() and holder.count("claims") == 2
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 skipped"), ("true", "1 error")])
+def test_store_postgresql_tests_skip_without_a_server_but_never_on_ci(
+        tmp_path: Path, ci: str, outcome: str) -> None:
+    """No PostgreSQL binaries and no server URL: a developer's run skips the PostgreSQL
+    variants and says why; a CI run (CI=true) fails instead of passing on SQLite alone."""
+    import os
+    import subprocess
+    import sys
+
+    test = tmp_path / "test_needs_postgres.py"
+    test.write_text("def test_uses_postgres(postgres_url):\n    assert postgres_url\n")
+    env = {**os.environ, "CI": ci, "CLAIMTRACK_TEST_POSTGRES_BIN": str(tmp_path / "none")}
+    env.pop("CLAIMTRACK_TEST_POSTGRES_URL", None)
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-rs", "-q",
+         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(test)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert outcome in summary, done.stdout
+    assert "PostgreSQL not found" in done.stdout
+    assert ("CI is set" in done.stdout) == bool(ci)
+    assert (done.returncode == 0) == (not ci)

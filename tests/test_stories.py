@@ -166,8 +166,9 @@ ORCHESTRA = stored_doc(UNRELATED, "Arts Weekly", date(2024, 3, 1), "Orchestra to
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def db(store_url: str) -> str:
+    """Each store test runs on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    return store_url
 
 
 @pytest.fixture
@@ -286,7 +287,7 @@ def test_bench_groups_and_checks_a_small_corpus(
     assert "=== story n/1 (3 articles)" in capsys.readouterr().out
 
 
-def test_events_per_story_counts_a_wire_copy_once(tmp_path: Any, pipeline: Any) -> None:
+def test_events_per_story_counts_a_wire_copy_once(store_url: str, pipeline: Any) -> None:
     """The same agency report in two outlets: two event rows, one per story."""
     import claimtrack
     from claimtrack.readers import raw_from_string
@@ -299,7 +300,7 @@ def test_events_per_story_counts_a_wire_copy_once(tmp_path: Any, pipeline: Any) 
     raws = [raw_from_string(text, name="a.txt", outlet="Daily A", published=date(2024, 3, 4)),
             raw_from_string(text + " Reporting by our correspondent.", name="b.txt",
                             outlet="Daily B", published=date(2024, 3, 5))]
-    store = Store(f"sqlite:///{tmp_path / 'wire.db'}")
+    store = Store(store_url)
     for doc in claimtrack.process_many(raws, pipeline):
         store.save(doc)
     every = store.events(type="ASSAULT", limit=None)
@@ -311,3 +312,4 @@ def test_events_per_story_counts_a_wire_copy_once(tmp_path: Any, pipeline: Any) 
     assert len(military) == 2
     [claim] = store.claims(source="military", limit=None, per_story=True)
     assert claim["copies"] == 2 and claim["outlet"] == "Daily A"  # the earliest copy
+    store.close()

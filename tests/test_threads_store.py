@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,8 +45,9 @@ def processed(pipeline: Any, *texts: tuple[str, str, date]) -> list[Document]:
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def url(store_url: str) -> str:
+    """Each test runs on SQLite and on PostgreSQL (see tests/conftest.py)."""
+    return store_url
 
 
 @pytest.fixture

@@ -4,6 +4,11 @@ SQLite needs care to behave like a real transactional database: foreign keys are
 ``PRAGMA foreign_keys=ON`` runs on every connection, Python's sqlite3 module (3.11) does not
 wrap DDL in transactions, and ``lower()`` folds ASCII only. The connect/begin hooks here fix
 all three so that the same Core code behaves the same on SQLite and PostgreSQL.
+
+PostgreSQL URLs are given as users write them (``postgresql://`` or Heroku-style
+``postgres://``) and always run on psycopg 3, the driver we pin. Its write transactions take
+one transaction-level advisory lock, so writers queue as they do on SQLite (BEGIN IMMEDIATE):
+the story and thread indexes replay what other processes stored before they add to it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-WRITE = {"claimtrack_write": True}  # execution option: take SQLite's write lock at BEGIN
+WRITE = {"claimtrack_write": True}  # execution option: take the store's write lock at BEGIN
+PG_WRITE_LOCK = 0x636C61696D  # pg_advisory_xact_lock key of store writers ("claim" in hex)
+PG_SCHEMES = ("postgresql", "postgres")  # bare schemes that mean psycopg 3 here
 
 
 def safe_url(url: str | URL) -> str:
@@ -26,6 +33,15 @@ def safe_url(url: str | URL) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - an unparsable URL is shown as given, minus nothing secret
         return "<unparsable database URL>"
+
+
+def normalize_url(url: str | URL) -> URL:
+    """The parsed URL, with bare ``postgresql://`` and ``postgres://`` pinned to psycopg 3
+    (SQLAlchemy would otherwise pick psycopg2, which is not installed, or reject
+    ``postgres``); an explicit driver (``postgresql+psycopg2://``) is kept."""
+    if isinstance(url, str) and url.split("://", 1)[0] in PG_SCHEMES:
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return make_url(url)
 
 
 def _sqlite_file(url: URL) -> Path | None:
@@ -65,11 +81,23 @@ def _install_sqlite_hooks(engine: Engine, on_disk: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def open_engine(url: str) -> Engine:
+def _install_postgresql_hooks(engine: Engine) -> None:
+    """Serialize the store's writers with an advisory lock held until commit or rollback."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("claimtrack_write", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
+def open_engine(url: str | URL) -> Engine:
     """An engine for ``url``; for a SQLite file, its directory is created first."""
-    parsed = make_url(url)
+    parsed = normalize_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        if parsed.get_backend_name() == "postgresql":
+            _install_postgresql_hooks(engine)
+        return engine
     path = _sqlite_file(parsed)
     if path is not None:
         path.expanduser().parent.mkdir(parents=True, exist_ok=True)

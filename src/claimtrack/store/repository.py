@@ -9,9 +9,10 @@ parameters of Core expressions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import weakref
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from alembic.util.exc import CommandError
@@ -35,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from claimtrack.errors import StoreError
 from claimtrack.model import CLAIM_KINDS, STANCES, Document
 from claimtrack.settings import default_database_url
+from claimtrack.store.bulk import SAVE_BATCH, RowWriter, batches, insert_rows, write_rows
 from claimtrack.store.engine import WRITE, migrate, open_engine, safe_url
 from claimtrack.store.rows import (
     as_vector,
@@ -147,6 +149,63 @@ def _source_matches(source: str) -> ColumnElement[bool]:
         claims.c.source_name.icontains(source, autoescape=True),
         claims.c.source_text.icontains(source, autoescape=True),
     )
+
+
+BBox = tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat), WGS84 degrees
+
+
+def _within(bbox: BBox) -> ColumnElement[bool]:
+    """A place inside the box; a box whose min_lon exceeds its max_lon crosses the
+    antimeridian (GeoJSON's RFC 7946 convention), e.g. (170, -20, -170, 0) around Fiji."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    lon_ok = (places.c.lon.between(min_lon, max_lon) if min_lon <= max_lon
+              else or_(places.c.lon >= min_lon, places.c.lon <= max_lon))
+    return and_(places.c.lat.between(min_lat, max_lat), lon_ok)
+
+
+def _outlet_matches(outlet: str) -> ColumnElement[bool]:
+    """Case-insensitive substring of the document's outlet ("moscow times")."""
+    return documents.c.outlet.icontains(outlet, autoescape=True)
+
+
+Position = tuple[str | None, str, str]  # (published ISO date or None, doc_id, item id)
+
+
+def _after_processed(after: tuple[str, str]) -> ColumnElement[bool]:
+    """Documents listed after the one at ``after`` = (processed_at ISO, id) in the order
+    processed_at descending, id: keyset paging, which rows added meanwhile do not shift."""
+    at, doc_id = after
+    try:
+        when = datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        raise StoreError(f"bad position {at!r}: expected an ISO date and time") from None
+    if when.tzinfo is not None:  # stored naive UTC
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return or_(documents.c.processed_at < when,
+               and_(documents.c.processed_at == when, documents.c.id > doc_id))
+
+
+def _after_published(table: Any, after: Position) -> ColumnElement[bool]:
+    """Rows of ``table`` (claims or events) listed after the one at ``after`` = (published,
+    doc_id, id) in the order published descending (undated last), doc_id, seq."""
+    published, doc_id, item_id = after
+    other = table.alias()
+    seq = (select(other.c.seq).where(other.c.doc_id == doc_id, other.c.id == item_id)
+           .scalar_subquery())
+    later = or_(table.c.doc_id > doc_id, and_(table.c.doc_id == doc_id, table.c.seq > seq))
+    if published is None:
+        return and_(documents.c.published.is_(None), later)
+    try:
+        day = date.fromisoformat(published)
+    except (TypeError, ValueError):
+        raise StoreError(f"bad position {published!r}: expected an ISO date") from None
+    return or_(documents.c.published < day, documents.c.published.is_(None),
+               and_(documents.c.published == day, later))
+
+
+def _keyset_alone(after: object, per_story: bool) -> None:
+    if after is not None and per_story:
+        raise StoreError("a position (after) cannot page a per-story listing: use offset")
 
 
 def _events_per_place() -> Subquery:
@@ -412,6 +471,9 @@ class Store:
                 engine.dispose()
             raise StoreError(f"cannot open the store at {safe_url(self.url)}: {exc}") from exc
         self.engine = engine
+        # a Store dropped without close() (a CLI command, a script) still closes its pooled
+        # connections; psycopg warns about, and the server keeps, connections left to the GC
+        self._closer = weakref.finalize(self, engine.dispose)
 
     def __repr__(self) -> str:
         return f"Store({safe_url(self.url)!r})"
@@ -423,7 +485,7 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Release pooled connections (and SQLite file handles)."""
+        """Release pooled connections (and SQLite file handles); the Store stays usable."""
         self.engine.dispose()
 
     @contextmanager
@@ -460,7 +522,7 @@ class Store:
                         conn.execute(insert(table), table_rows)
                 assignment = index.assign_text(doc.id, doc.text, doc.published, doc.outlet)
                 self._write_assignment(conn, assignment)
-                threads = self._threads_in_sync(conn, rebuild=resaved, saving=doc.id)
+                threads = self._threads_in_sync(conn, rebuild=resaved, saving=(doc.id,))
                 self._add_thread_claims(conn, threads, thread_claims, vectors)
         except SQLAlchemyError as exc:
             self._story_index = None  # it may hold what was rolled back: rebuild it next time
@@ -472,6 +534,74 @@ class Store:
             self._thread_index = None
             raise
 
+    def save_many(self, docs: Iterable[Document], batch_size: int = SAVE_BATCH) -> int:
+        """Store many processed documents, ``batch_size`` per transaction, and return how many.
+
+        Each batch is all or nothing, replaces earlier records of its articles, and gets the
+        stories and threads that saving its documents one by one in the given order would
+        give. On PostgreSQL the rows go in with COPY (store/bulk.py); SQLite takes the same
+        path with executemany INSERTs, where one commit per batch rather than per document
+        is what saves time, and one code path means the batching is tested on both engines.
+        A failed batch raises StoreError naming it, after the batches before it committed:
+        saving is idempotent, so a rerun of the same input resumes."""
+        count = 0
+        for batch in batches(docs, batch_size):
+            self._save_batch(batch)
+            count += len(batch)
+        return count
+
+    def _save_batch(self, batch: list[Document]) -> None:
+        """One save_many transaction: delete, COPY the rows, then stories and threads."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows: dict[Any, list[dict[str, Any]]] = {}
+        for i, doc in enumerate(batch):  # a microsecond apart: latest() and the replays go
+            # by processed_at, and must see the batch in its order, as after save()
+            for table, table_rows in document_rows(doc, now + timedelta(microseconds=i)).items():
+                rows.setdefault(table, []).extend(table_rows)
+        thread_claims = [claim for doc in batch for claim in claims_of(doc)]
+        vectors = self._embed(thread_claims)
+        ids = [doc.id for doc in batch]
+        try:
+            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                index = self._stories_in_sync(conn)
+                resaved = conn.execute(select(thread_members.c.doc_id)
+                                       .where(thread_members.c.doc_id.in_(ids))
+                                       .limit(1)).first() is not None
+                for table in (*CHILD_TABLES, *STORY_TABLES, *THREAD_TABLES):
+                    conn.execute(delete(table).where(table.c.doc_id.in_(ids)))
+                conn.execute(delete(documents).where(documents.c.id.in_(ids)))
+                for table, table_rows in rows.items():
+                    write_rows(conn, table, table_rows)
+                self._write_assignments(conn, index, batch)
+                threads = self._threads_in_sync(conn, rebuild=resaved, saving=set(ids))
+                self._add_thread_claims(conn, threads, thread_claims, vectors, write_rows)
+        except SQLAlchemyError as exc:
+            self._story_index = None
+            self._thread_index = None
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(f"could not save the batch of {len(batch)} documents from "
+                             f"{batch[0].name} to {batch[-1].name}: {reason}") from exc
+        except BaseException:
+            self._story_index = None
+            self._thread_index = None
+            raise
+
+    def _write_assignments(self, conn: Connection, index: StoryIndex,
+                           batch: list[Document]) -> None:
+        """Assign a batch to stories in order and write each member's final state: the
+        batch's own rows with COPY, earlier members that moved with UPDATE."""
+        touched: dict[str, Member] = {}
+        for doc in batch:
+            assignment = index.assign_text(doc.id, doc.text, doc.published, doc.outlet)
+            for member in (assignment.member, *assignment.moved):
+                touched[member.doc_id] = member  # Members are the index's, kept up to date
+            self._story_seq = max(self._story_seq, assignment.member.seq)
+        ours = [touched.pop(doc.id) for doc in batch]
+        write_rows(conn, story_members, [story_member_row(m) for m in ours])
+        write_rows(conn, story_signatures, [
+            story_signature_row(m.doc_id, m.signature, self.story_settings) for m in ours])
+        _update_members(conn, list(touched.values()))
+
     def _stories_in_sync(self, conn: Connection) -> StoryIndex:
         """The story index holding every membership stored so far, by any process.
 
@@ -480,9 +610,8 @@ class Store:
         rows added since, e.g. by another process. The first call also rewrites stored rows
         the replay disagrees with (after a change of settings) and assigns the documents
         stored before stories existed, oldest first. Runs inside the caller's write
-        transaction, so on SQLite no other writer can add a story member meanwhile; on
-        PostgreSQL two processes saving copies of one article at the same moment may each
-        miss the other's (they would need a lock on story_members, not taken here)."""
+        transaction, which holds the store's write lock (SQLite's BEGIN IMMEDIATE, an advisory
+        lock on PostgreSQL, see engine.py), so no other writer can add a member meanwhile."""
         first_build = self._story_index is None
         if self._story_index is None:
             self._story_index, self._story_seq = StoryIndex(self.story_settings), -1
@@ -545,7 +674,7 @@ class Store:
         return [as_vector(v) for v in embedder.embed([c.text for c in thread_claims])]
 
     def _threads_in_sync(self, conn: Connection, rebuild: bool = False,
-                         saving: str | None = None) -> ThreadIndex:
+                         saving: Collection[str] = ()) -> ThreadIndex:
         """The thread index holding every stored thread member, by any process.
 
         Like :meth:`_stories_in_sync`: the first call replays the stored vectors in added
@@ -553,7 +682,7 @@ class Store:
         replay (the first one, or ``rebuild`` after a document's claims were deleted to be
         saved again: union-find cannot forget a claim) rewrites stored thread ids it
         disagrees with; the first one also adds the claims of documents stored before
-        threads existed (except ``saving``, the document being saved). When the stored
+        threads existed (except ``saving``, the documents being saved). When the stored
         members no longer match the index (another process re-saved a document), it is
         rebuilt the same way."""
         first_build = self._thread_index is None
@@ -582,7 +711,7 @@ class Store:
         return index
 
     def _thread_unthreaded(self, conn: Connection, index: ThreadIndex,
-                           saving: str | None) -> None:
+                           saving: Collection[str]) -> None:
         """Add the claims of stored documents that have none in threads (stored before 0009),
         oldest processed first. Documents whose claims are all too short are read again at
         each process's first save (they leave no row to say they were seen)."""
@@ -591,13 +720,15 @@ class Store:
         stmt = (select(documents.c.id).where(has_claims, missing)
                 .order_by(documents.c.processed_at, documents.c.id))
         for doc_id in conn.execute(stmt).scalars().all():
-            doc = _load_document_in(conn, doc_id) if doc_id != saving else None
+            doc = _load_document_in(conn, doc_id) if doc_id not in saving else None
             if doc is not None and (found := claims_of(doc)):
                 self._add_thread_claims(conn, index, found, self._embed(found))
 
     def _add_thread_claims(self, conn: Connection, index: ThreadIndex,
-                           thread_claims: list[ThreadClaim], vectors: list[Any]) -> None:
-        """Link claims into threads and store them, their vectors and the threads they merged."""
+                           thread_claims: list[ThreadClaim], vectors: list[Any],
+                           write: RowWriter = insert_rows) -> None:
+        """Link claims into threads and store them, their vectors and the threads they merged
+        (``write``: how rows go in; save_many passes COPY)."""
         if not thread_claims:
             return
         start, merged = len(index.claims), []
@@ -609,8 +740,8 @@ class Store:
             member, vector_row = thread_rows(claim, vector, thread_id, self._thread_seq + 1 + i)
             members.append(member)
             stored.append(vector_row)
-        conn.execute(insert(thread_members), members)
-        conn.execute(insert(claim_vectors), stored)
+        write(conn, thread_members, members)
+        write(conn, claim_vectors, stored)
         self._thread_seq += len(thread_claims)
         for old in dict.fromkeys(merged):  # whole threads joined another: rename them at once
             new = index.thread_id(self._thread_pos[old])
@@ -659,8 +790,21 @@ class Store:
             doc_id = conn.execute(stmt).scalar()
         return self.get(doc_id) if doc_id else None
 
-    def documents(self, limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
-        """Summaries of stored documents, most recently processed first, with record counts."""
+    def documents(self, limit: int | None = 50, offset: int = 0, *, outlet: str | None = None,
+                  q: str | None = None, date_from: date | None = None,
+                  date_to: date | None = None,
+                  after: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+        """Summaries of stored documents, most recently processed first, with record counts;
+        ``q`` is a case-insensitive substring of the title or text; ``after`` (processed_at,
+        id) of the last row listed gives the next page (see :func:`_after_processed`)."""
+        where = _published_between(date_from, date_to)
+        if after is not None:
+            where.append(_after_processed(after))
+        if outlet:
+            where.append(_outlet_matches(outlet))
+        if q:
+            where.append(or_(documents.c.title.icontains(q, autoescape=True),
+                             documents.c.text.icontains(q, autoescape=True)))
 
         def count_of(table: Any) -> Any:
             where = table.c.doc_id == documents.c.id
@@ -673,7 +817,7 @@ class Store:
             documents.c.input_name,
             documents.c.processed_at,
             *(count_of(t).label(t.name) for t in (entities, claims, events, places, timerefs)),
-        ).order_by(documents.c.processed_at.desc(), documents.c.id)
+        ).where(*where).order_by(documents.c.processed_at.desc(), documents.c.id)
         with self._read() as conn:
             rows = conn.execute(_paged(stmt, limit, offset)).mappings().all()
         return [
@@ -702,11 +846,23 @@ class Store:
         limit: int | None = 100,
         offset: int = 0,
         per_story: bool = False,
+        outlet: str | None = None,
+        q: str | None = None,
+        after: Position | None = None,
     ) -> list[dict[str, Any]]:
         """Claims across documents, newest articles first, filtered by who, how and when. With
         ``per_story`` a claim's copies in the near-duplicates of one story (same source, stance
-        and words) are one row, the earliest, with ``copies`` and ``outlets``."""
+        and words) are one row, the earliest, with ``copies`` and ``outlets``. ``outlet`` and
+        ``q`` (the claim's text) are case-insensitive substrings. ``after`` (published, doc_id,
+        id) of the last row listed gives the next page (see :func:`_after_published`)."""
+        _keyset_alone(after, per_story)
         where = _published_between(date_from, date_to)
+        if after is not None:
+            where.append(_after_published(claims, after))
+        if outlet:
+            where.append(_outlet_matches(outlet))
+        if q:
+            where.append(claims.c.content_text.icontains(q, autoescape=True))
         if source:
             where.append(_source_matches(source))
         if _choice("stance", stance, STANCES):
@@ -751,6 +907,9 @@ class Store:
         place: str | None = None,
         reported_by: list[tuple[str, str | None, str | None]] | None = None,
         per_story: bool = False,
+        outlet: str | None = None,
+        bbox: BBox | None = None,
+        after: Position | None = None,
     ) -> list[dict[str, Any]]:
         """Events with the source and stance of the claim reporting them, and their place;
         filtered also by the coded country and sector of an actor or target ("RUS MIL") and
@@ -758,8 +917,17 @@ class Store:
         :func:`_reported_by`). Each row has its document's ``story_id``. With ``per_story``
         the copies of one event in the near-duplicates of a story (same type, mode, actors,
         targets, source and stance) are one row, the earliest, with ``copies`` and the
-        ``outlets`` that carried it: a wire story reprinted ten times counts once."""
+        ``outlets`` that carried it: a wire story reprinted ten times counts once. ``outlet``
+        is a substring of the outlet; ``bbox`` keeps events whose place is in the box; ``after``
+        pages like :meth:`claims`."""
+        _keyset_alone(after, per_story)
         where = _published_between(date_from, date_to)
+        if after is not None:
+            where.append(_after_published(events, after))
+        if outlet:
+            where.append(_outlet_matches(outlet))
+        if bbox is not None:
+            where.append(_within(bbox))
         if reported_by:
             for reported_stance, _country, _sector in reported_by:
                 _choice("stance", reported_stance, STANCES)
@@ -825,11 +993,17 @@ class Store:
         offset: int = 0,
         date_from: date | None = None,
         date_to: date | None = None,
+        outlet: str | None = None,
+        bbox: BBox | None = None,
     ) -> list[dict[str, Any]]:
         """Places aggregated over documents: how many articles and mentions name each one, how
         many events happen there and how many claims name it, counted in the matching
-        documents only (so --from/--to/--doc narrow the counts as well as the list)."""
+        documents only (so --from/--to/--doc/outlet narrow the counts as well as the list)."""
         where = _published_between(date_from, date_to)
+        if outlet:
+            where.append(_outlet_matches(outlet))
+        if bbox is not None:
+            where.append(_within(bbox))
         if name:
             where.append(places.c.name.icontains(name, autoescape=True))
         if country:
