@@ -1,0 +1,184 @@
+"""The app factory: the REST API, JSON errors everywhere, a body-size guard, and the web pages.
+
+Every error leaves as ``{"error": {"status", "message"}}``: HTTP errors and validation errors
+through exception handlers, anything unexpected through :class:`Guard`, which logs the
+traceback and answers with a generic message (internals stay in the server log).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from claimtrack.errors import StoreError
+from claimtrack.pipeline import Pipeline
+from claimtrack.settings import Settings
+from claimtrack.store.repository import Store
+from claimtrack.web.state import ApiSettings, AppState, LazyPipeline, attach
+
+log = logging.getLogger("claimtrack.web")
+
+GENERIC_500 = "internal server error; the server log has the details"
+
+
+def error_body(status: int, message: str, details: list[dict[str, str]] | None = None
+               ) -> dict[str, Any]:
+    error: dict[str, Any] = {"status": status, "message": message}
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+def _too_large(limit: int) -> str:
+    return f"request body exceeds the limit of {limit} bytes"
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """A body that grew past the limit while it was being read (no or a false Content-Length)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large(limit))
+
+
+class Guard:
+    """Outermost of our middleware: 413 for bodies over ``max_body_bytes`` (declared by
+    Content-Length, or counted as they stream in, before the endpoint has them whole), and
+    a logged, generic JSON 500 for any exception nothing else handled."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _send_json(send, 400, error_body(400, "invalid Content-Length header"))
+                return
+            if int(declared) > self.max_body_bytes:
+                await _send_json(send, 413, error_body(413, _too_large(self.max_body_bytes)))
+                return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge(self.max_body_bytes)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except Exception:
+            # the path only: a query string could carry something secret
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await _send_json(send, 500, error_body(500, GENERIC_500))
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code,
+                        headers=exc.headers)
+
+
+def _location(loc: Any) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [{"location": _location(e.get("loc", ())), "message": str(e.get("msg", ""))}
+               for e in exc.errors()]
+    first = details[0] if details else {"location": "request", "message": "invalid"}
+    message = f"{first['location']}: {first['message']}"
+    return JSONResponse(error_body(422, message, details), status_code=422)
+
+
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    """A StoreError raised on purpose (ambiguous or too-short id, unknown filter value) is the
+    client's to fix: 400 with its message. One wrapping a driver error is ours: logged, 500."""
+    if exc.__cause__ is None:
+        return JSONResponse(error_body(400, str(exc)), status_code=400)
+    log.error("store error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body(500, GENERIC_500), status_code=500)
+
+
+def _closing(store: Store) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that releases the store's connections when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    return lifespan
+
+
+def _mount_pages(app: FastAPI, store_getter: Callable[[], Store]) -> None:
+    """The HTML pages, if that part of the package is installed (it is optional here)."""
+    try:
+        from claimtrack.web import pages  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return
+    pages.mount(app, store_getter)
+
+
+def create_app(store_url: str | None = None, *, token: str | None = None,
+               read_token_required: bool | None = None, max_body_bytes: int | None = None,
+               pipeline: Pipeline | None = None, settings: Settings | None = None,
+               with_pages: bool = True) -> FastAPI:
+    """The claimtrack web app over the store at ``store_url`` (default: the embedded one).
+
+    Arguments left None come from the environment (see :class:`ApiSettings`). ``pipeline``
+    is an already-built pipeline to reuse; else one is built from ``settings`` at the first
+    submission and kept. ``with_pages=False`` serves the API alone.
+    """
+    from claimtrack.web.api import router
+
+    api_settings = ApiSettings.from_env(token=token, read_token_required=read_token_required,
+                                        max_body_bytes=max_body_bytes)
+    store = Store(store_url)
+    app = FastAPI(title="claimtrack", version="1",
+                  description="Attributed claims, events, places, stories and claim threads "
+                              "from news articles.",
+                  docs_url="/api/v1/docs", redoc_url=None, lifespan=_closing(store))
+    attach(app, AppState(api_settings, store, LazyPipeline(pipeline, settings)))
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_middleware(Guard, max_body_bytes=api_settings.max_body_bytes)
+    app.include_router(router)
+    if with_pages:
+        _mount_pages(app, lambda: store)
+    return app
