@@ -1,5 +1,5 @@
 """The ``claimtrack`` command line: process, show, claims, events, places, stories, threads,
-thread, eval, gazetteer.
+thread, eval, gazetteer, web-assets, serve.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
@@ -512,6 +512,24 @@ def evaluate(task: str, data_dir: str | None, split: str | None, event_set: str 
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--token", default=None, help="Bearer token for writes (POST /api/v1/documents); "
+              "prefer the CLAIMTRACK_API_TOKEN variable, which other users cannot see in the "
+              "process list. Without one, writes are refused.")
+@db_option
+def serve(host: str, port: int, token: str | None, db_url: str | None) -> None:
+    """Serve the REST API (/api/v1, docs at /api/v1/docs) and the web pages."""
+    import uvicorn
+
+    from claimtrack.web.app import create_app
+
+    with _errors_exit():
+        app = create_app(db_url, token=token)
+    uvicorn.run(app, host=host, port=port)
+
+
+@main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Output directory of Parquet tables (a rerun resumes it).")
@@ -587,6 +605,21 @@ def gazetteer_build(path: str | None) -> None:
     with _errors_exit():
         stats = build_gazetteer(target)
     click.echo(f"{target}: {stats}")
+
+
+@main.command(name="web-assets")
+@click.option("--tarball", type=click.Path(exists=True, dir_okay=False),
+              help="Use this copy of the world-atlas tarball instead of downloading it.")
+def web_assets(tarball: str | None) -> None:
+    """Download, verify and install the web map's country outlines (Natural Earth 1:110m from
+    the npm package world-atlas@2.0.2) into the data directory."""
+    from pathlib import Path
+
+    from claimtrack.web.outlines import PACKAGE, install
+
+    with _errors_exit():
+        path, count = install(Path(tarball) if tarball else None)
+    click.echo(f"{path}: {count} country outlines from {PACKAGE}")
 
 
 if __name__ == "__main__":  # pragma: no cover

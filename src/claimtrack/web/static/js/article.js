@@ -1,0 +1,249 @@
+// Article view: the stored list on the left, one article on the right with each claim's
+// evidence span highlighted by stance, its source and cue on hover, and the dropped
+// boilerplate shown greyed on request.
+
+import { getJSON } from "./api.js";
+import {
+  STANCES, articleLink, byline, day, el, fill, stanceClass, stanceLabel,
+} from "./dom.js";
+
+const LIST_SIZE = 200;
+
+export async function showArticles([docId]) {
+  const list = document.getElementById("doc-list");
+  const article = document.getElementById("article");
+  const page = await getJSON("documents", { limit: LIST_SIZE });
+  const id = docId || (page.items[0] && page.items[0].id);
+  renderList(list, page.items, id, Boolean(page.next_cursor));
+  if (!id) {
+    fill(article, el("p", { class: "empty" },
+      "No articles are stored yet. Process some with ", el("code", {}, "claimtrack process FILES"), "."));
+    return;
+  }
+  const doc = await getJSON(`documents/${encodeURIComponent(id)}`);
+  fill(article, ...renderArticle(doc));
+  for (const item of list.querySelectorAll("li")) {
+    item.classList.toggle("current", item.dataset.id === doc.id);
+  }
+}
+
+function renderList(list, items, currentId, more) {
+  const entries = items.map((item) => el("li", { dataset: { id: item.id }, class: item.id === currentId ? "current" : "" },
+    articleLink(item.id, item.title || item.input_name),
+    el("div", { class: "meta" }, byline(item)),
+    el("div", { class: "counts" }, `${item.claims} claims, ${item.events} events, ${item.places} places`)));
+  fill(list, 
+    el("h2", {}, "Articles"),
+    entries.length ? el("ol", {}, entries) : el("p", { class: "empty" }, "none yet"),
+    more ? el("p", { class: "hint" }, `Showing the ${LIST_SIZE} most recently processed; use search for others.`) : null,
+  );
+}
+
+/** Source name of a claim: its entity's canonical name, else the source as written. */
+function sourceOf(doc, claim) {
+  const entity = (doc.entities || []).find((e) => e.id === claim.source_entity);
+  return entity ? entity.name : claim.source_text || "unknown source";
+}
+
+function claimTitle(doc, claim) {
+  const source = sourceOf(doc, claim);
+  const written = claim.source_text && claim.source_text.toLowerCase() !== source.toLowerCase()
+    ? ` ("${claim.source_text}")` : "";
+  const cue = claim.cue ? `, cue "${claim.cue}"` : "";
+  return `${source}${written} ${stanceLabel(claim.stance)}${cue} [${claim.kind}]`;
+}
+
+/** Highlight spans: each claim's content, cue and source. */
+function marksOf(doc) {
+  const marks = [];
+  for (const claim of doc.claims || []) {
+    const content = claim.content;
+    if (!content) continue;
+    marks.push({ start: content.start, end: content.end, claim, role: "content" });
+    if (claim.cue_span) marks.push({ start: claim.cue_span.start, end: claim.cue_span.end, claim, role: "cue" });
+    if (claim.source_span) marks.push({ start: claim.source_span.start, end: claim.source_span.end, claim, role: "source" });
+  }
+  return marks.filter((m) => Number.isInteger(m.start) && Number.isInteger(m.end) && m.start < m.end);
+}
+
+/** text[start, end) as text nodes and highlight elements. Overlapping spans are cut at every
+ * boundary; a piece takes the stance of the innermost claim covering it and lists them all. */
+function renderRange(doc, start, end, marks) {
+  const text = doc.text;
+  const inside = marks.filter((m) => m.start < end && m.end > start);
+  const cuts = new Set([start, end]);
+  for (const m of inside) {
+    cuts.add(Math.max(start, m.start));
+    cuts.add(Math.min(end, m.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const nodes = [];
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const [a, b] = [points[i], points[i + 1]];
+    const piece = text.slice(a, b);
+    const covering = inside.filter((m) => m.start <= a && m.end >= b);
+    if (!covering.length) {
+      nodes.push(piece);
+      continue;
+    }
+    const contents = covering.filter((m) => m.role === "content")
+      .sort((x, y) => (x.end - x.start) - (y.end - y.start));
+    const roles = new Set(covering.map((m) => m.role));
+    if (contents.length) {
+      const inner = contents[0].claim;
+      const classes = ["claim", stanceClass(inner.stance)];
+      if (inner.kind === "narration") classes.push("narration");
+      if (roles.has("cue")) classes.push("cue");
+      if (roles.has("source")) classes.push("source");
+      const titles = contents.map((m) => claimTitle(doc, m.claim));
+      nodes.push(el("mark", { class: classes.join(" "), title: titles.join("\n"), dataset: { claim: inner.id } }, piece));
+    } else {
+      const m = covering[0];
+      const label = m.role === "cue" ? `cue of: ${claimTitle(doc, m.claim)}` : `source of: ${claimTitle(doc, m.claim)}`;
+      nodes.push(el("span", { class: `${m.role} ${stanceClass(m.claim.stance)}`, title: label, dataset: { claim: m.claim.id } }, piece));
+    }
+  }
+  return nodes;
+}
+
+/** Where each dropped block sat among the kept paragraphs. Dropped spans carry offsets into
+ * the raw input, which is not stored; the raw offset minus the dropped text before it
+ * approximates the clean-text offset, and the block goes before the nearest paragraph start. */
+function placeDropped(doc, paragraphs) {
+  const slots = new Map();
+  let droppedBefore = 0;
+  const blocks = [...(doc.dropped || [])].sort((a, b) => a.raw_start - b.raw_start);
+  for (const block of blocks) {
+    const estimate = block.raw_start - droppedBefore;
+    let best = paragraphs.length;
+    let distance = Math.abs(doc.text.length - estimate);
+    paragraphs.forEach((p, index) => {
+      const d = Math.abs(p.start - estimate);
+      if (d < distance) [best, distance] = [index, d];
+    });
+    if (!slots.has(best)) slots.set(best, []);
+    slots.get(best).push(block);
+    droppedBefore += block.raw_end - block.raw_start;
+  }
+  return slots;
+}
+
+function droppedBlock(block) {
+  return el("p", { class: "dropped", title: `dropped: ${block.reason}` },
+    el("span", { class: "reason" }, String(block.reason || "dropped").replace(/\s*\/.*\/\s*$/, "")), " ", block.text);
+}
+
+function articleBody(doc) {
+  const text = doc.text || "";
+  let paragraphs = (doc.paragraphs || []).filter((p) => p.end > p.start);
+  if (!paragraphs.length) paragraphs = [{ start: 0, end: text.length }];
+  const marks = marksOf(doc);
+  const slots = placeDropped(doc, paragraphs);
+  const body = el("div", { class: "article-text", id: "article-text" });
+  paragraphs.forEach((p, index) => {
+    for (const block of slots.get(index) || []) body.append(droppedBlock(block));
+    body.append(el("p", { class: "kept" }, renderRange(doc, p.start, p.end, marks)));
+  });
+  for (const block of slots.get(paragraphs.length) || []) body.append(droppedBlock(block));
+  return body;
+}
+
+function stanceSummary(doc) {
+  const bySource = new Map(STANCES.map((s) => [s, []]));
+  for (const claim of doc.claims || []) {
+    if (claim.kind === "narration") continue;
+    const names = bySource.get(claim.stance) || [];
+    const name = sourceOf(doc, claim);
+    if (!names.includes(name)) names.push(name);
+  }
+  const rows = STANCES.filter((s) => bySource.get(s).length).map((s) => el("li", {},
+    el("span", { class: `swatch ${stanceClass(s)}` }, stanceLabel(s)), " ", bySource.get(s).join("; ")));
+  return rows.length ? el("ul", { class: "who-says" }, rows) : null;
+}
+
+function claimsTable(doc) {
+  const rows = (doc.claims || []).map((claim) => el("tr", {
+    class: stanceClass(claim.stance),
+    onclick: () => flash(claim.id),
+    title: "Show in the text",
+  },
+  el("td", {}, sourceOf(doc, claim)),
+  el("td", {}, claim.cue || "-"),
+  el("td", {}, el("span", { class: `swatch ${stanceClass(claim.stance)}` }, stanceLabel(claim.stance))),
+  el("td", {}, claim.kind),
+  el("td", {}, claim.content_text)));
+  return el("table", { class: "claims-table" },
+    el("thead", {}, el("tr", {}, ["source", "cue", "stance", "kind", "content"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows));
+}
+
+function flash(claimId) {
+  const marks = [...document.querySelectorAll("#article-text mark.claim")]
+    .filter((m) => m.dataset.claim === claimId);
+  if (!marks.length) return;
+  marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  for (const m of marks) {
+    m.classList.remove("flash");
+    void m.offsetWidth; // restart the animation
+    m.classList.add("flash");
+  }
+}
+
+function eventsList(doc) {
+  const places = new Map((doc.places || []).map((p) => [p.geonames_id, p]));
+  const party = (actors) => (actors || []).map((a) => {
+    const code = [a.country, a.sector].filter(Boolean).join(" ");
+    return code ? `${a.text} [${code}]` : a.text;
+  }).join("; ");
+  return el("ul", { class: "events-list" }, (doc.events || []).map((event) => {
+    const place = event.place ? places.get(event.place) : null;
+    const flags = [event.negated && "negated", event.hypothetical && "hypothetical", ...(event.context || [])].filter(Boolean);
+    return el("li", {},
+      el("strong", {}, event.type), event.mode ? ` (${event.mode})` : "", " ",
+      el("q", {}, event.trigger_text), " ",
+      party(event.actors) ? `${party(event.actors)}` : "",
+      party(event.targets) ? ` \u2192 ${party(event.targets)}` : "",
+      place ? [" at ", el("a", { href: `#/map/${place.geonames_id}` }, place.name)] : "",
+      event.date ? `, ${event.date}` : "",
+      flags.length ? el("span", { class: "flags" }, ` (${flags.join(", ")})`) : "");
+  }));
+}
+
+function placesList(doc) {
+  return el("ul", { class: "places-list" }, (doc.places || []).map((p) => el("li", {},
+    el("a", { href: `#/map/${p.geonames_id}`, title: "Show on the map" }, p.name),
+    ` (${[p.feature_class && `${p.feature_class}.${p.feature_code}`, p.country].filter(Boolean).join(", ")}; `,
+    `${Number(p.lat).toFixed(3)}, ${Number(p.lon).toFixed(3)}; GeoNames ${p.geonames_id})`)));
+}
+
+function legend() {
+  return el("p", { class: "legend" }, "Stance: ", STANCES.map((s) => [
+    el("mark", { class: `claim ${stanceClass(s)}` }, stanceLabel(s)), " "]),
+  el("mark", { class: "claim stance-assert narration" }, "the outlet narrates"), " ",
+  el("span", { class: "source" }, "source"), " ", el("span", { class: "cue" }, "cue"),
+  " \u2014 hover a highlight for its source and cue.");
+}
+
+function renderArticle(doc) {
+  const meta = [doc.outlet || "unknown outlet", `published ${day(doc.published)}`];
+  if (doc.authors && doc.authors.length) meta.push(`by ${doc.authors.join(", ")}`);
+  const link = doc.url ? el("a", { href: doc.url, rel: "noopener noreferrer nofollow", target: "_blank" }, doc.url) : null;
+  const dropped = doc.dropped || [];
+  const toggle = el("label", { class: "toggle" },
+    el("input", {
+      type: "checkbox", id: "show-dropped", disabled: !dropped.length,
+      onchange: (e) => document.getElementById("article-text").classList.toggle("show-dropped", e.target.checked),
+    }),
+    ` Show dropped boilerplate (${dropped.length} ${dropped.length === 1 ? "block" : "blocks"})`);
+  const parts = [
+    el("h2", { class: "title" }, doc.title || "(untitled)"),
+    el("p", { class: "meta" }, meta.join(" \u00b7 "), link ? [" \u00b7 ", link] : "",
+      el("span", { class: "doc-id" }, ` \u00b7 id ${doc.id}`)),
+  ];
+  if (doc.status && doc.status !== "analysed") parts.push(el("p", { class: "notice" }, doc.status));
+  parts.push(stanceSummary(doc), legend(), toggle, articleBody(doc));
+  if ((doc.claims || []).length) parts.push(el("h3", {}, `Claims (${doc.claims.length})`), claimsTable(doc));
+  if ((doc.events || []).length) parts.push(el("h3", {}, `Events (${doc.events.length}, PLOVER)`), eventsList(doc));
+  if ((doc.places || []).length) parts.push(el("h3", {}, `Places (${doc.places.length}, GeoNames)`), placesList(doc));
+  return parts.filter(Boolean);
+}
