@@ -79,14 +79,16 @@ class BatchOutput:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
 
     def read(self, table: str, committed_only: bool = True) -> pa.Table | None:
-        """A whole table (the committed chunks' parts only, unless told otherwise), or None
-        when no part has been written."""
+        """A whole table in input order (chunks by file and position), from the committed
+        chunks' parts only unless told otherwise, or None when no part has been written."""
         folder = self.root / table
         if not folder.is_dir():
             return None
-        done = self.committed() if committed_only else None
-        parts = sorted(p for p in folder.glob("part-*.parquet")
-                       if done is None or p.stem.removeprefix("part-") in done)
+        rank = {s["chunk_id"]: (s["path"], s["start"]) for s in self.summaries()}
+        parts = [p for p in folder.glob("part-*.parquet")
+                 if not committed_only or p.stem.removeprefix("part-") in rank]
         if not parts:
             return None
+        parts.sort(key=lambda p: (p.stem.removeprefix("part-") not in rank,
+                                  rank.get(p.stem.removeprefix("part-"), ("", 0)), p.name))
         return pa.concat_tables([pq.read_table(p) for p in parts])
