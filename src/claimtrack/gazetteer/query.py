@@ -93,6 +93,10 @@ class Gazetteer:
             raise GazetteerError(f"cannot read gazetteer {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         self._cached = lru_cache(maxsize=cache_size)(self._lookup)
+        # Countries and regions are few and asked for in every article (actor codes,
+        # demonyms), and their codes are not indexed: each answer is kept once found.
+        self._countries: dict[str, PlaceRecord] | None = None
+        self.admin1 = lru_cache(maxsize=8192)(self._admin1)  # type: ignore[method-assign]
 
     def candidates(self, name: str) -> list[PlaceRecord]:
         """Every place whose name or alias folds to the same key as ``name`` (most populous first)."""
@@ -115,17 +119,31 @@ class Gazetteer:
         return PlaceRecord(*row) if row else None
 
     def country(self, iso: str) -> PlaceRecord | None:
-        """The country record for an ISO-2 or ISO-3 code, e.g. to map an actor code to a point."""
-        column = "country" if len(iso) == 2 else "country_iso3"
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM places WHERE {column} = ? AND feature_code LIKE 'PCL%' "
-                "ORDER BY population DESC LIMIT 1",
-                (iso.upper(),),
-            ).fetchone()
-        return PlaceRecord(*row) if row else None
+        """The country record for an ISO-2 or ISO-3 code (read once; see _country)."""
+        return self._country(iso)
+
+    def _country(self, iso: str) -> PlaceRecord | None:
+        """The country record for an ISO-2 or ISO-3 code, e.g. to map an actor code to a point:
+        all countries are read in one scan the first time (the codes are not indexed)."""
+        if self._countries is None:
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT {_COLUMNS} FROM places WHERE feature_code LIKE 'PCL%' "
+                    "ORDER BY population ASC").fetchall()
+            countries: dict[str, PlaceRecord] = {}
+            for row in rows:  # the most populous feature of a code is written last, and wins
+                record = PlaceRecord(*row)
+                for code in (record.country, record.country_iso3):
+                    if code:
+                        countries[code.upper()] = record
+            self._countries = countries
+        return self._countries.get(iso.upper())
 
     def admin1(self, country: str, code: str) -> PlaceRecord | None:
+        """The first-order region of a country by its GeoNames admin1 code (cached)."""
+        return self._admin1(country, code)
+
+    def _admin1(self, country: str, code: str) -> PlaceRecord | None:
         """The first-order region of a country by its GeoNames admin1 code."""
         with self._lock:
             row = self._conn.execute(
