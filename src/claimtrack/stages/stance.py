@@ -95,6 +95,8 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
         return "hedge"
     if lexical == "hedge":
         return "hedge"
-    if parse.text[start:end].rstrip(" \"”'’").endswith("?"):
+    # the content's own tokens, not parse.text: spaCy rebuilds Doc.text from every token
+    # on each access, which cost a millisecond per claim
+    if "".join(t.text_with_ws for t in content).rstrip(" \"”'’").endswith("?"):
         return "question"
     return "assert"
