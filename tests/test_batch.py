@@ -170,13 +170,13 @@ def test_spark_batch_output_equals_in_process_output(pipeline: Any, tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_loading_the_output_into_a_store_gives_what_process_stores(pipeline: Any,
-                                                                   tmp_path: Path) -> None:
+def test_loading_the_output_into_a_store_gives_what_process_stores(
+        pipeline: Any, tmp_path: Path, store_url: str) -> None:
     from claimtrack.store.repository import Store
 
     jsonl = write_jsonl(tmp_path / "news.jsonl")
     run_batch([str(jsonl)], tmp_path / "out", engine="local", chunk_bytes=500)
-    with Store(f"sqlite:///{tmp_path / 'batch.db'}") as loaded, \
+    with Store(store_url) as loaded, \
             Store(f"sqlite:///{tmp_path / 'direct.db'}") as direct:
         assert load_output(tmp_path / "out", loaded) == len(ARTICLES)
         for outcome in pipeline.run(read_inputs([str(jsonl)])):
