@@ -215,4 +215,4 @@ if __name__ == "__main__":
         main()
     except ClaimtrackError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(4)
