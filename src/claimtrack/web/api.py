@@ -72,9 +72,9 @@ Response 200: {"stored": [{index, id, status, claims, events, places}],
 Errors
 ------
 Every error is ``{"error": {"status": <int>, "message": "<text>"}}`` (validation errors add
-``details``: [{location, message}]): 400 bad cursor or ambiguous id, 401 missing or wrong
-token, 403 writes (or reads) not enabled, 404 nothing there, 413 body too large, 422
-invalid parameter or body, 500 unexpected (details are in the server log only).
+``details``: [{location, message}]): 400 bad cursor, ambiguous id or a NUL (%00) in the URL,
+401 missing or wrong token, 403 writes (or reads) not enabled, 404 nothing there, 413 body too
+large, 422 invalid parameter or body, 500 unexpected (details are in the server log only).
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -359,10 +360,14 @@ Articles = Annotated[list[Article], Field(min_length=1, max_length=MAX_ARTICLES)
 
 @router.post("/documents", response_model=Submitted, dependencies=[Depends(require_write)],
              summary="Submit articles for processing")
-def post_documents(request: Request, body: Article | Articles) -> Submitted:
-    """Run each article through the full pipeline and save it; bad ones get an error entry."""
+async def post_documents(request: Request, body: Article | Articles) -> Submitted:
+    """Run each article through the full pipeline and save it; bad ones get an error entry.
+
+    One submission at a time runs, in a worker thread of its own (see ``AppState.writers``)."""
     articles = body if isinstance(body, list) else [body]
-    stored, errors = submit(state_of(request.app), articles)
+    state = state_of(request.app)
+    stored, errors = await anyio.to_thread.run_sync(submit, state, articles,
+                                                    limiter=state.writers)
     return Submitted(stored=[Stored(**s) for s in stored], errors=[Failed(**e) for e in errors])
 
 

@@ -49,10 +49,17 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, _too_large(limit))
 
 
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
 class Guard:
     """Outermost of our middleware: 413 for bodies over ``max_body_bytes`` (declared by
-    Content-Length, or counted as they stream in, before the endpoint has them whole), and
-    a logged, generic JSON 500 for any exception nothing else handled."""
+    Content-Length, or counted as they stream in, before the endpoint has them whole), a
+    logged, generic JSON 500 for any exception nothing else handled, a 400 for a NUL character
+    anywhere in the URL (SQLite ends a LIKE pattern at a NUL, so ``?outlet=%00`` would match
+    every row, and PostgreSQL refuses NUL in text outright), and
+    ``X-Content-Type-Options: nosniff`` on every answer (JSON holding article markup must
+    never be sniffed as HTML by a browser sent to an API URL)."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -61,6 +68,9 @@ class Guard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if _holds_nul(scope):
+            await _send_json(send, 400, error_body(400, "the URL holds a NUL character (%00)"))
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
@@ -84,7 +94,11 @@ class Guard:
 
         async def watched_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == NOSNIFF[0] for name, _ in headers):
+                    message = {**message, "headers": [*headers, NOSNIFF]}
             await send(message)
 
         try:
@@ -97,11 +111,17 @@ class Guard:
             await _send_json(send, 500, error_body(500, GENERIC_500))
 
 
+def _holds_nul(scope: Scope) -> bool:
+    """Whether the path or the query string holds a NUL, raw or percent-encoded."""
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query
+
+
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())]})
+                            (b"content-length", str(len(payload)).encode()), NOSNIFF]})
     await send({"type": "http.response.body", "body": payload})
 
 

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 
 from claimtrack.pipeline import Pipeline
@@ -61,15 +62,25 @@ class LazyPipeline:
             return self._pipeline
 
 
+def _one_writer() -> CapacityLimiter:
+    return CapacityLimiter(1)
+
+
 @dataclass
 class AppState:
     """Shared by every request of one app; ``write_lock`` serialises pipeline runs and saves
-    (the pipeline and the store's story and thread indexes are not thread-safe)."""
+    (the pipeline and the store's story and thread indexes are not thread-safe).
+
+    ``writers`` gives submissions one worker thread between them: a POST waiting for its turn
+    waits in the event loop, not in a thread of the pool that serves the reads (40 threads;
+    40 queued POSTs holding them would stall every read until the pipeline got through them).
+    """
 
     settings: ApiSettings
     store: Store
     pipeline: LazyPipeline
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    writers: CapacityLimiter = field(default_factory=_one_writer)
 
 
 def state_of(app: Any) -> AppState:
