@@ -1,5 +1,5 @@
 """The ``claimtrack`` command line: process, show, claims, events, places, stories, threads,
-thread, eval, gazetteer, web-assets, serve.
+thread, eval, gazetteer, web-assets, serve, batch, check.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
@@ -579,6 +579,35 @@ def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, worke
             click.echo(f"loaded {loaded} documents into {_store_label(load_db)}", err=True)
     failed = bool(report.failed or report.input_errors)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--batch", "batch_dir", type=click.Path(file_okay=False),
+              help="Check a `claimtrack batch` output directory instead of the store.")
+@json_option
+@db_option
+def check(batch_dir: str | None, as_json: bool, db_url: str | None) -> None:
+    """Check the store's integrity (or a batch output's with --batch): exit 0 when clean,
+    1 with the list of problems otherwise."""
+    with _errors_exit():
+        if batch_dir is not None:
+            from claimtrack.batch.check import check_batch
+
+            report = check_batch(batch_dir)
+        else:
+            from claimtrack.store.check import check_store
+
+            with _store(db_url) as store:
+                report = check_store(store)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=1))
+    else:
+        counts = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+        click.echo(f"{report.target}: {report.documents} documents; {counts}")
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        click.echo("ok" if report.ok else f"{len(report.problems)} problems")
+    sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
 
 
 def _store_label(url: str) -> str:
