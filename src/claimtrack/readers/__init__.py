@@ -21,7 +21,13 @@ from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date, record_to_raw
 from claimtrack.readers.csv_reader import CSV_DELIMITERS, check_columns, read_csv
-from claimtrack.readers.decode import check_size, decode, sniff_format
+from claimtrack.readers.decode import (
+    check_size,
+    clean_optional,
+    clean_text,
+    decode,
+    sniff_format,
+)
 from claimtrack.readers.feed import (
     FEED_FILE_MAX_BYTES,
     FEED_SUFFIXES,
@@ -63,10 +69,12 @@ def raw_from_string(
     content: str, name: str = "<string>", published: date | None = None, url: str | None = None,
     title: str | None = None, outlet: str | None = None, fmt: str | None = None,
 ) -> RawDocument:
-    """Wrap a Python string (text or HTML) as a RawDocument."""
+    """Wrap a Python string (text or HTML) as a RawDocument, cleaned as readers clean text
+    (``clean_text``: no NUL or other C0 control, no lone surrogate; the length is kept)."""
     return RawDocument(
-        name=name, content=content, format=fmt or sniff_format(content), url=url, title=title,
-        outlet=outlet, published=published,
+        name=name, content=clean_text(content), format=fmt or sniff_format(content),
+        url=clean_optional(url), title=clean_optional(title), outlet=clean_optional(outlet),
+        published=published,
     )
 
 
@@ -137,10 +145,10 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
         yield from read_warc(path, options.max_bytes, options.stats)
         return
     if suffix in CSV_DELIMITERS:
-        yield from read_csv(path, options.max_bytes, options.columns)
+        yield from _not_empty(name, read_csv(path, options.max_bytes, options.columns), "rows")
         return
     if suffix in PARQUET_SUFFIXES:
-        yield from read_parquet(path, options.max_bytes)
+        yield from _not_empty(name, read_parquet(path, options.max_bytes), "rows")
         return
     limit = options.max_bytes
     if suffix in FEED_SUFFIXES:
@@ -148,7 +156,8 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
     try:
         if suffix in JSONL_SUFFIXES:
             with path.open("rb") as handle:
-                yield from read_jsonl_lines(name, handle, options.max_bytes)
+                lines = read_jsonl_lines(name, handle, options.max_bytes)
+                yield from _not_empty(name, lines, "JSON lines")
             return
         check_size(name, path.stat().st_size, limit)
         data = path.read_bytes()
@@ -159,7 +168,11 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
         yield Outcome(name, error=f"{name}: cannot read: {exc.strerror or exc}")
         return
     if suffix in FEED_SUFFIXES or (unlabelled and looks_like_feed(data)):
-        parsed = parse_feed(data)
+        try:
+            parsed = parse_feed(data, name)
+        except InputError as exc:
+            yield Outcome(name, error=str(exc))
+            return
         if parsed is not None:
             yield from read_feed(name, parsed, options.max_bytes)
             return
@@ -168,6 +181,16 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
             return
     fmt: Format | None = "html" if suffix in HTML_SUFFIXES else None
     yield from _read_bytes(name, data, options, fmt)
+
+
+def _not_empty(name: str, items: Iterable[ReadItem], what: str) -> Iterator[ReadItem]:
+    """The items, or one error when a file holds none: an input must never vanish silently."""
+    empty = True
+    for item in items:
+        empty = False
+        yield item
+    if empty:
+        yield Outcome(name, error=f"{name}: empty input (no {what})")
 
 
 def _starts_like_warc(path: Path) -> bool:
@@ -197,13 +220,14 @@ def _read_bytes(
 def read_jsonl_lines(name: str, handle: Iterable[bytes], max_bytes: int,
                      first_lineno: int = 1) -> Iterator[ReadItem]:
     """One article per line: {text | html, url, title, outlet, published}; bad lines fail alone.
-    ``first_lineno`` numbers the lines of a part of a file as in the whole file."""
-    for lineno, line in enumerate(handle, start=first_lineno):
+    ``first_lineno`` numbers the lines of a part of a file as in the whole file. From a file
+    (anything with ``readline``) a line over ``max_bytes`` is skipped, not held in memory."""
+    for lineno, (line, size) in enumerate(_bounded_lines(handle, max_bytes), start=first_lineno):
         where = f"{name}:{lineno}"
-        if not line.strip():
+        if size <= max_bytes and not line.strip():
             continue
         try:
-            check_size(where, len(line), max_bytes)
+            check_size(where, size, max_bytes)
             record = json.loads(decode(where, line, "text"))
             if not isinstance(record, dict):
                 raise InputError(where, "JSON line is not an object")
@@ -212,3 +236,30 @@ def read_jsonl_lines(name: str, handle: Iterable[bytes], max_bytes: int,
             yield Outcome(where, error=str(exc))
         except json.JSONDecodeError as exc:
             yield Outcome(where, error=f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+        except ValueError as exc:  # an integer over Python's 4,300-digit conversion limit
+            yield Outcome(where, error=f"{where}: not readable JSON ({exc})")
+        except RecursionError:
+            yield Outcome(where, error=f"{where}: JSON nested too deeply to read")
+
+
+_LINE_CHUNK = 1 << 20
+
+
+def _bounded_lines(handle: Iterable[bytes], max_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """(line, size) per line; from a file, a line over ``max_bytes`` comes as (b"", size), read
+    in chunks and dropped, so a file with no newline cannot fill the memory."""
+    readline = getattr(handle, "readline", None)
+    if readline is None:
+        for line in handle:
+            yield line, len(line)
+        return
+    while line := readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while (rest := readline(_LINE_CHUNK)):
+            size += len(rest)
+            if rest.endswith(b"\n"):
+                break
+        yield b"", size

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
+from claimtrack.readers.decode import clean_optional, clean_text
 
 ReadItem = RawDocument | Outcome
 Format = Literal["text", "html"]
@@ -68,16 +69,20 @@ def local_date(value: str | None) -> date | None:
 
 
 def record_to_raw(where: str, record: Mapping[str, Any]) -> RawDocument:
-    """A JSON line's or Parquet row's fields as a RawDocument; InputError without a text."""
-    html, text = record.get("html"), record.get("text")
-    fmt: Format = "html" if isinstance(html, str) and html.strip() else "text"
+    """A JSON line's or Parquet row's fields as a RawDocument; InputError without a text.
+
+    Strings go through ``clean_text``: a JSON "\\u0000" or lone "\\ud800" escape is valid JSON
+    but could not be stored."""
+    html, text = (clean_text(v) if isinstance(v, str) else None
+                  for v in (record.get("html"), record.get("text")))
+    fmt: Format = "html" if html and html.strip() else "text"
     content = html if fmt == "html" else text
-    if not isinstance(content, str) or not content.strip():
+    if content is None or not content.strip():
         raise InputError(where, "record has no non-empty 'text' or 'html' field")
 
     def opt(key: str) -> str | None:
         value = record.get(key)
-        return str(value) if value not in (None, "") else None
+        return clean_optional(str(value)) if value not in (None, "") else None
     return RawDocument(
         name=where, content=content, format=fmt, url=opt("url"), title=opt("title"),
         outlet=opt("outlet"), published=parse_date(record.get("published"), where),

@@ -15,7 +15,7 @@ from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, parse_date
-from claimtrack.readers.decode import check_size, sniff_format
+from claimtrack.readers.decode import check_size, clean_text, sniff_format
 
 __all__ = ["CSV_DELIMITERS", "DEFAULT_COLUMNS", "FIELDS", "check_columns", "read_csv"]
 
@@ -116,7 +116,7 @@ def _resolve(name: str, header: list[str], columns: Mapping[str, str] | None) ->
             if column.strip().lower() not in index:
                 raise InputError(
                     name, f"column {column!r} (for {field_name}) is not in the header: "
-                          f"{', '.join(header)}",
+                          f"{_show(header)}",
                 )
             mapping[field_name] = index[column.strip().lower()]
         return mapping
@@ -126,9 +126,15 @@ def _resolve(name: str, header: list[str], columns: Mapping[str, str] | None) ->
             mapping[field_name] = found
     if not {"text", "html"} & set(mapping):
         wanted = ", ".join(DEFAULT_COLUMNS["html"] + DEFAULT_COLUMNS["text"])
-        raise InputError(name, f"no article column ({wanted}) in the header: {', '.join(header)}; "
+        raise InputError(name, f"no article column ({wanted}) in the header: {_show(header)}; "
                                "pass a column mapping")
     return mapping
+
+
+def _show(header: list[str], limit: int = 200) -> str:
+    """The header as one short line, for an error message."""
+    shown = ", ".join(" ".join(cell.split()) for cell in header)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def _row_to_item(
@@ -136,7 +142,8 @@ def _row_to_item(
 ) -> ReadItem:
     def cell(field_name: str) -> str | None:
         i = mapping.get(field_name)
-        value = row[i].strip() if i is not None and i < len(row) else ""
+        # NUL is valid in a CSV cell, not in a store
+        value = clean_text(row[i]).strip() if i is not None and i < len(row) else ""
         return value or None
 
     html, text = cell("html"), cell("text")

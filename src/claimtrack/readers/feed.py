@@ -17,7 +17,7 @@ from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, local_date
-from claimtrack.readers.decode import check_size
+from claimtrack.readers.decode import check_size, clean_optional, clean_text
 
 __all__ = ["FEED_FILE_MAX_BYTES", "FEED_SUFFIXES", "looks_like_feed", "parse_feed", "read_feed"]
 
@@ -35,12 +35,19 @@ def looks_like_feed(data: bytes) -> bool:
     return match is not None and b"<html" not in head[: match.start()].lower()
 
 
-def parse_feed(data: bytes) -> Any | None:
-    """The parsed feed, or None when the bytes are not a feed feedparser recognises."""
+def parse_feed(data: bytes, name: str = "feed") -> Any | None:
+    """The parsed feed, or None when the bytes are not a feed feedparser recognises; InputError
+    when feedparser breaks on them (fuzzing found KeyError 'links' from an unbalanced <link>)."""
     import feedparser
 
     # A stream, never bytes or str: feedparser tries a str as a URL and bytes as a file name.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except RecursionError:
+        raise InputError(name, "malformed feed: nested too deeply to parse") from None
+    except Exception as exc:  # noqa: BLE001 - its parser's bugs are one bad input, not ours
+        reason = f"malformed feed: the feed parser failed ({type(exc).__name__}: {exc})"
+        raise InputError(name, reason) from None
     return parsed if parsed.get("version") or parsed.entries else None
 
 
@@ -72,10 +79,10 @@ def read_feed(name: str, parsed: Any, max_bytes: int) -> Iterator[ReadItem]:
 def _content(entry: Any) -> tuple[str, Format]:
     """The entry's full content if it has any, else its summary; plain-text parts stay text."""
     for detail in entry.get("content") or []:
-        value = (detail.get("value") or "").strip()
+        value = clean_text(detail.get("value") or "").strip()
         if value:
             return value, _format(detail.get("type"))
-    summary = (entry.get("summary") or "").strip()
+    summary = clean_text(entry.get("summary") or "").strip()
     detail = entry.get("summary_detail") or {}
     return summary, _format(detail.get("type"))
 
@@ -102,4 +109,4 @@ def _published(entry: Any) -> date | None:
 
 
 def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value else None
+    return clean_optional(str(value).strip() or None) if value else None

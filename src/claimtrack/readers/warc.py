@@ -24,7 +24,7 @@ from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, ReadStats
-from claimtrack.readers.decode import check_size, decode, looks_binary
+from claimtrack.readers.decode import check_size, clean_optional, decode, looks_binary
 
 if TYPE_CHECKING:
     from fastwarc.warc import WarcRecord
@@ -183,7 +183,7 @@ def _read_record(
         raise _Truncated("record header is incomplete")
     record_id = (record.record_id or "").strip("<> ")
     where = f"{name}#{record_id or record.stream_pos}"
-    url = (record.headers.get("WARC-Target-URI") or "").strip("<> ") or None
+    url = clean_optional((record.headers.get("WARC-Target-URI") or "").strip("<> ") or None)
     headers = record.http_headers if record.is_http else record.headers
     mime, charset = _parse_content_type(headers.get("Content-Type"))
     reason = _skip_reason(record, url, mime)
@@ -225,9 +225,17 @@ def _skip_reason(record: WarcRecord, url: str | None, mime: str) -> str | None:
         return "derived resource (urn:)"  # crawler-made copies: page text, screenshots
     if mime not in HTML_TYPES | TEXT_TYPES:
         return mime or "no content type"
-    if url and urlsplit(url).path.rsplit("/", 1)[-1].lower() in SITE_FILES:
-        return urlsplit(url).path.rsplit("/", 1)[-1].lower()
-    return None
+    file_name = _file_name(url)
+    return file_name if file_name in SITE_FILES else None
+
+
+def _file_name(url: str | None) -> str:
+    """The last path segment of a URL, lowercased; "" for none or an unparsable URL (fuzzing
+    found urlsplit's ValueError "Invalid IPv6 URL" on "http://[")."""
+    try:
+        return urlsplit(url).path.rsplit("/", 1)[-1].lower() if url else ""
+    except ValueError:
+        return ""
 
 
 def _consume(record: WarcRecord) -> None:

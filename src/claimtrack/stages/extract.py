@@ -181,5 +181,8 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def _host(url: str | None) -> str | None:
-    host = urlparse(url).hostname if url else None
+    try:
+        host = urlparse(url).hostname if url else None
+    except ValueError:  # "http://[": an unparsable URL has no host, and is no reason to fail
+        return None
     return host.removeprefix("www.") if host else None
