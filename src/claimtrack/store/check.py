@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from claimtrack.model import Document, document_id
-from claimtrack.store.repository import Store, _load_document_in
+from claimtrack.store.repository import Store, load_document_in
 from claimtrack.store.rows import document_rows
 from claimtrack.store.schema import (
     CHILD_TABLES,
@@ -127,7 +127,7 @@ def _check_document(conn: Connection, doc_id: str, report: CheckReport,
                     hashes: dict[str, str]) -> None:
     """One document: identity, reload, row counts, internal references, stories, threads."""
     try:
-        doc = _load_document_in(conn, doc_id)
+        doc = load_document_in(conn, doc_id)
     except Exception as exc:  # noqa: BLE001 - a row that cannot be read back is the finding
         report.add(f"document {doc_id}: cannot be reloaded: {type(exc).__name__}: {exc}")
         return

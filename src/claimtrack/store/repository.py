@@ -341,7 +341,7 @@ def _update_thread_ids(conn: Connection, changes: list[tuple[str, str, str]]) ->
                         for d, c, t in changes])
 
 
-def _load_document_in(conn: Connection, doc_id: str) -> Document | None:
+def load_document_in(conn: Connection, doc_id: str) -> Document | None:
     """A stored Document read on ``conn`` (e.g. inside a write transaction)."""
     doc_row = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().first()
     if doc_row is None:
@@ -720,7 +720,7 @@ class Store:
         stmt = (select(documents.c.id).where(has_claims, missing)
                 .order_by(documents.c.processed_at, documents.c.id))
         for doc_id in conn.execute(stmt).scalars().all():
-            doc = _load_document_in(conn, doc_id) if doc_id not in saving else None
+            doc = load_document_in(conn, doc_id) if doc_id not in saving else None
             if doc is not None and (found := claims_of(doc)):
                 self._add_thread_claims(conn, index, found, self._embed(found))
 
@@ -779,7 +779,7 @@ class Store:
         if doc_id is None:
             return None
         with self._read() as conn:
-            return _load_document_in(conn, doc_id)
+            return load_document_in(conn, doc_id)
 
     def latest(self) -> Document | None:
         """The most recently processed document, e.g. for ``claimtrack show`` with no id."""
