@@ -27,14 +27,14 @@ CASES = [
     ('Governor Tom Ellis said: "We will rebuild the school."', "Tom Ellis", "said", "assert", "direct", '"We will'),
     ("The ministry denied sending troops to the region.", "ministry", "denied", "deny", "indirect", "sending"),
     ("The army declined to comment on the report.", "army", "declined to comment", "no_comment", "indirect", "on the report"),
-    ("Police said there were no casualties in the blast.", "Police", "said", "deny", "indirect", "there were no"),
+    ("Police said there were no casualties in the blast.", "Police", "said", "assert", "indirect", "there were no"),
     ("Officials said the fire had probably started in the kitchen.", "Officials", "said", "hedge", "indirect", "the fire"),
     ("The union accused the company of breaking the agreement.", "union", "accused", "assert", "indirect", "the company"),
     ("''We will rebuild,'' the mayor said.", "mayor", "said", "assert", "direct", "''We will rebuild,''"),
     ('"The dam held," the engineer said. "We were very lucky today."', "engineer", "said", "assert", "direct", '"The dam held," the engineer said. "We were very lucky today."'),
     ("The senator called the bill a disgrace.", "senator", "called", "assert", "indirect", "the bill a disgrace"),
     ("The pastor praised the volunteers for their courage.", "pastor", "praised", "assert", "indirect", "the volunteers for their courage"),
-    ("The bridge, according to the city engineer, was never safe.", "city engineer", "according to", "deny", "according_to", "The bridge"),
+    ("The bridge, according to the city engineer, was never safe.", "city engineer", "according to", "assert", "according_to", "The bridge"),
     ("Mayor Lee: the bridge will reopen in May", "Lee", ":", "assert", "indirect", "the bridge"),
     ('Flood season arrives early - John Smith: "The river is already very high."', "John Smith", ":", "assert", "direct", '"The river'),
     ("According to a police source, the suspect fled the country.", "a police source", "according to", "assert", "according_to", "the suspect"),
@@ -74,7 +74,8 @@ def test_attribution_nested_report_inside_quote_has_parent(nlp: Any) -> None:
                          "said a diplomatic source.")
     outer = next(c for c in doc.claims if doc.source_name(c) == "a diplomatic source")
     inner = next(c for c in doc.claims if c.parent == outer.id)
-    assert outer.stance == "deny" and inner.stance == "deny"
+    # negative statements, but nobody in the text holds the opposite: assertions, not denials
+    assert (outer.stance, outer.polarity) == (inner.stance, inner.polarity) == ("assert", "negative")
     assert doc.entity(outer.source_entity).type == "ANON"  # type: ignore[union-attr]
 
 

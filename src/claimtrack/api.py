@@ -23,6 +23,7 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
     from claimtrack.stages.language import LanguageStage
     from claimtrack.stages.locate import LocateStage
     from claimtrack.stages.nlp import make_nlp_stage
+    from claimtrack.stages.propositions import PropositionsStage
 
     stages: list[Stage] = [
         ExtractStage(max_chars=settings.nlp.max_chars),
@@ -39,6 +40,7 @@ def default_stages(settings: Settings, with_places: bool = True) -> list[Stage]:
     stages.append(DatesStage())
     if with_places:  # locate needs places
         stages.append(LocateStage())
+    stages.append(PropositionsStage())  # last: frames read the events' places and dates
     return stages
 
 

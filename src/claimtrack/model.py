@@ -20,6 +20,11 @@ EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "ANON", "OUTLET", "OTHER"]
 
 CLAIM_KINDS: tuple[str, ...] = ("direct", "indirect", "mixed", "according_to", "narration")
 STANCES: tuple[str, ...] = ("assert", "deny", "hedge", "no_comment", "question")
+#: What a claim's content says: that something is so, or that it is not so.
+POLARITIES: tuple[str, ...] = ("positive", "negative")
+#: How an event stands in the article, from the claim (and the claims around it) that reports it:
+#: a denied event is something a source rejects, never a fact.
+EVENT_STATUSES: tuple[str, ...] = ("asserted", "denied", "hedged", "hypothetical", "negated")
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,16 @@ class Entity:
 
 @dataclass
 class Claim:
-    """Somebody says that something is so: source, cue, content, kind and stance."""
+    """Somebody says that something is so: source, cue, content, kind and stance.
+
+    What is claimed is kept apart from how the source stands toward it: ``stance`` is the
+    source's commitment (``assert``, ``deny``: rejects a proposition someone holds, ``hedge``,
+    ``no_comment``, ``question``), ``polarity`` whether the content says something is or is not
+    so, and ``proposition`` the claimed content in a normal form (the event frame when the claim
+    reports an event, else its content words, negation and hedges left out), so that "rebels
+    shelled the post" and "the rebel command denied attacking the post" can meet in one thread.
+    A negative sentence is not a denial: "we would not sit on our hands" asserts, negatively.
+    """
 
     id: str
     content: Span
@@ -110,6 +124,8 @@ class Claim:
     parent: str | None = None  # Claim.id of the claim this one is nested in
     sentence: int = 0  # index into Document.sentences
     confidence: float = 1.0
+    polarity: str = "positive"  # one of POLARITIES
+    proposition: str = ""  # normal form of what is claimed (see stages/propositions.py)
 
 
 @dataclass
@@ -142,6 +158,12 @@ class Event:
     #: The act the actor promised, requested, threatened or refused ("urged sanctions" is a
     #: REQUEST proposing SANCTION): PLOVER codes the speech act, we keep what it is about.
     proposed: str | None = None
+    #: One of EVENT_STATUSES: from the reporting claim's commitment and the claims it is nested
+    #: in ("Russia denies arming the rebels": AID is ``denied``), and the trigger's own negation
+    #: or condition. Every view shows it; only ``asserted`` events are reported as facts.
+    status: str = "asserted"
+    #: Who reports the event: the reporting claim's source (canonical name), "" when no claim.
+    reported_by: str = ""
 
 
 @dataclass

@@ -33,6 +33,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "claimtrack.evaluation.events",
     "claimtrack.evaluation.geo",
     "claimtrack.evaluation.stance",
+    "claimtrack.evaluation.threads",
 )
 
 

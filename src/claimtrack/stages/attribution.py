@@ -25,7 +25,13 @@ from claimtrack.stages.cue_frames import (
     unlikely_frames,
 )
 from claimtrack.stages.quotes import find_quotes
-from claimtrack.stages.stance import cue_stances, is_no_comment, stance_of
+from claimtrack.stages.stance import (
+    BELIEF_NEGATION_RAISERS,
+    cue_stances,
+    is_no_comment,
+    polarity_of,
+    stance_of,
+)
 
 CONTENT_CLAUSES = {"ccomp", "parataxis"}
 XCOMP_CUES = {"decline", "refuse", "appeal", "urge", "call", "ask", "demand", "promise",
@@ -109,6 +115,7 @@ class _Finder:
             claim.id = f"C{n}"  # ids in reading order
         self._nest()
         self._first_person_speakers()
+        self._polarities()
 
     # --- claim kinds -------------------------------------------------------------------------
 
@@ -501,6 +508,18 @@ class _Finder:
         for entity in self.doc.entities:
             if entity.type == "SPEAKER":
                 entity.type = "OTHER"
+
+    def _polarities(self) -> None:
+        """Whether each claim's content says something is or is not so; "does not believe that
+        X" carries the negation into X."""
+        for claim in self.doc.claims:
+            polarity = polarity_of(self.parse, claim.content.start, claim.content.end)
+            cue = (self.parse.char_span(claim.cue_span.start, claim.cue_span.end,
+                                        alignment_mode="expand") if claim.cue_span else None)
+            if cue is not None and len(cue) and cue.root.lemma_ in BELIEF_NEGATION_RAISERS and any(
+                    c.dep_ == "neg" for c in cue.root.children):
+                polarity = "positive" if polarity == "negative" else "negative"
+            claim.polarity = polarity
 
     def _nest(self) -> None:
         """A claim whose cue lies inside another claim's content is nested in the innermost one."""

@@ -1,10 +1,20 @@
-"""Stance of a claim from its cue and content: assert, deny, hedge, no_comment or question.
+"""A claim's commitment (its ``stance``) and its content's polarity, from cue and content.
 
-Rules, in order: a no-comment cue ("declined to comment"); a denial cue ("denies",
-"rejected"); a negated main predicate in the content ("there are no regular troops",
-"is not taking part"), looking through nested reports ("the authorities said many times
-there are no ..."); a hedge word ("probably", "reportedly", modal verbs), a conditional
-("if it was proved true") or a belief cue ("believes"); a question; else assert.
+Commitment is how the source stands toward what it says; polarity is whether what it says is
+that something is, or is not, so. They are decided apart because a negative sentence is not a
+denial: "we would not sit on our hands" asserts something negative, while "the rebel command
+denied attacking the post" rejects a proposition somebody holds.
+
+Commitment rules, in order: a no-comment cue ("declined to comment", "would not confirm"); a
+denial cue ("denies", "rejected", "dismissed", ``cues.tsv``); a negated cue ("did not deny": a
+hedge; "did not say": no comment; "does not believe": an assertion of the negation); a negated
+content carried by a rebuttal cue or said in reply ("insisted there are no troops", "said in
+response to the accusations that ... did not"): a counter-assertion, so a denial; a hedge word
+("probably", "reportedly", modal verbs), a conditional or a belief cue: hedge; a question; else
+assert. Polarity: negative when a main predicate of the content is negated ("there are no
+regular troops", "is not taking part"), looking through nested reports. A negated statement that
+contradicts what another source in the same article asserts is made a denial afterwards
+(:func:`claimtrack.stages.attribution` calls :func:`counter_assertions`).
 """
 
 from __future__ import annotations
@@ -19,6 +29,22 @@ NO_COMMENT_COMPLEMENTS = {"comment", "confirm", "discuss", "elaborate", "say", "
 NEGATIVE_DETERMINERS = {"no", "neither", "nor"}
 NEGATIVE_ADVERBS = {"never", "not", "n't", "nowhere"}
 MODAL_HEDGES = {"may", "might", "could"}
+#: Cues that, negated, say the source kept silent ("did not say whether", "would not confirm").
+SILENT_WHEN_NEGATED = frozenset({"say", "confirm", "comment", "disclose", "specify", "reveal",
+                                 "elaborate", "answer", "respond", "tell", "explain", "state"})
+#: "does not think that X": the negation belongs to X (an assertion of not-X, or a hedge).
+BELIEF_NEGATION_RAISERS = frozenset({"think", "believe", "expect", "suppose", "reckon",
+                                     "feel", "suspect", "consider"})
+#: Cues that, negated, dispute the content ("did not accept that", "does not agree").
+DISPUTING_WHEN_NEGATED = frozenset({"accept", "agree", "admit", "acknowledge", "concede"})
+#: Cues that answer somebody: with a negated content they reject what that somebody holds.
+REBUTTAL_CUES = frozenset({"insist", "maintain", "counter", "retort", "respond", "reply",
+                           "rebuff", "protest", "rebut", "stress", "assure", "reiterate"})
+REPLY_OPENERS = frozenset({"response", "responding", "reply", "replying", "contrary",
+                           "answer", "answering", "reaction", "reacting"})
+REPLY_OBJECTS = frozenset({"accusation", "accusations", "allegation", "allegations", "claim",
+                           "claims", "report", "reports", "charge", "charges", "suggestion",
+                           "suggestions", "rumours", "rumors", "question", "questions"})
 
 
 @cache
@@ -74,19 +100,41 @@ def content_predicates(parse: Any, start: int, end: int, cues: frozenset[str]) -
     return out
 
 
+def polarity_of(parse: Any, start: int, end: int) -> str:
+    """``negative`` when a main predicate of the content [start, end) is negated."""
+    predicates = content_predicates(parse, start, end, _cue_lemmas())
+    return "negative" if any(is_negated(p) for p in predicates) else "positive"
+
+
+def _said_in_reply(cue: Any) -> bool:
+    """'said in response to the accusations', 'responding to reports', 'contrary to claims':
+    the cue's sentence answers something somebody else holds."""
+    sentence = cue.sent
+    words = [t.lower_ for t in sentence]
+    for i, word in enumerate(words[:-1]):
+        if word in REPLY_OPENERS and words[i + 1] == "to":
+            if any(w in REPLY_OBJECTS for w in words[i + 2 : i + 8]):
+                return True
+    return False
+
+
 def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int) -> str:
-    """The stance of a claim whose content is parse text [start, end)."""
+    """The source's commitment to a claim whose content is parse text [start, end)."""
     stances = cue_stances()
     lexical = stances.get(cue_lemma, "assert")
     if cue is not None and is_no_comment(cue):
         return "no_comment"
+    cue_negated = cue is not None and any(c.dep_ == "neg" for c in cue.children)
     if lexical == "deny":
-        return "deny"
-    if cue is not None and any(c.dep_ == "neg" for c in cue.children):
-        return "deny"
-    predicates = content_predicates(parse, start, end, _cue_lemmas())
-    if any(is_negated(p) for p in predicates):
-        return "deny"
+        return "hedge" if cue_negated else "deny"  # "did not deny": a half admission
+    if cue_negated:
+        if cue_lemma in SILENT_WHEN_NEGATED:
+            return "no_comment"  # "did not say whether", "would not confirm"
+        if cue_lemma not in BELIEF_NEGATION_RAISERS:
+            return "deny" if lexical == "assert" and cue_lemma in DISPUTING_WHEN_NEGATED else "assert"
+    if cue is not None and (cue_lemma in REBUTTAL_CUES or _said_in_reply(cue)):
+        if polarity_of(parse, start, end) == "negative":
+            return "deny"  # "insisted there are no regular troops there"
     content = _tokens(parse, start, end)
     hedges = lexicons.words("hedges.txt")
     if any(t.lower_ in hedges and (t.tag_ == "MD" or t.lower_ not in MODAL_HEDGES) for t in content):

@@ -1,0 +1,430 @@
+"""Claim threads: claims about one proposition, across articles, with who stands on which side.
+
+A thread is a proposition ("rebels shelled the border post near Kharkiv") and the claims about
+it. Two claims are about the same proposition when
+
+* both report events and their frames agree (same PLOVER family, actors and targets that do
+  not conflict) and their propositions are close in a sentence-embedding space, or
+* their propositions (content words without negation, hedges or reporting verbs; see
+  :mod:`claimtrack.stages.propositions`) are very close in that space and share a content word,
+
+within ``WINDOW_DAYS`` of each other. The embedding is ``wordllama`` (weights in the wheel).
+It never decides a side: "denied" and "admitted" sit side by side there. A claim's side comes
+from its commitment and polarity together (:func:`side_of`): asserting that something is not
+so is the same side as denying that it is.
+
+**Deterministic.** The link rule is a pure function of the two claims, and the candidates a
+claim is compared with are the claims sharing one of its ``KEPT_KEYS`` rarest words, ranked by a
+fixed scale (the embedding tokenizer's vocabulary rank), not by what the index holds. So the
+threads are the connected components of one graph whatever order the claims arrive in, in one
+run or many, in process or on Spark; an article only ever joins threads it links to, and never
+removes a claim from a thread. A thread is named after its earliest member (by publication date,
+then id): it keeps its id as newer claims join, and when two threads merge the surviving id is
+the earlier one's; the other is reported so the store can resolve it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+
+from claimtrack.errors import ClaimtrackError
+from claimtrack.model import Document
+
+#: Cosine similarity of two propositions from which claims reporting compatible event frames
+#: are one proposition (chosen on the dev half of Emergent, see evaluation/threads.py).
+FRAME_THRESHOLD = 0.55
+#: Cosine similarity from which two propositions without compatible frames are one.
+SIMILARITY_THRESHOLD = 0.72
+#: Claims further apart than this (by publication date) are not linked.
+WINDOW_DAYS = 90
+#: Candidates share one of a claim's KEPT_KEYS rarest words (fixed rarity scale).
+KEPT_KEYS = 6
+#: A proposition needs this many content words to join a thread ("said so" says nothing).
+MIN_WORDS = 2
+#: Undated claims are compared with claims of every date: this is their slice.
+UNDATED = "undated"
+
+#: PLOVER 2.0 types in their four quad families; frames of one family can be one proposition
+#: ("shelled" ASSAULT and "attacked" ASSAULT; "troops crossed" MOBILIZE and "invaded" ASSAULT).
+FAMILIES = {
+    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal cooperation"),
+    **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), "material cooperation"),
+    **dict.fromkeys(("REQUEST", "ACCUSE", "REJECT", "THREATEN"), "verbal conflict"),
+    **dict.fromkeys(("PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"), "material conflict"),
+}
+_WORD = re.compile(r"[^\W\d_][\w'-]+")
+
+Side = str  # "for" | "against" | "observing"
+
+
+class Embedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> Any: ...
+
+
+class WordLlamaEmbedder:
+    """Sentence embeddings from the ``wordllama`` wheel, L2-normalised (256 dimensions)."""
+
+    def __init__(self) -> None:
+        try:
+            from pathlib import Path
+
+            import wordllama
+            from wordllama import WordLlama
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise ClaimtrackError("claim threads need the PyPI package 'wordllama'") from exc
+        # The wheel ships its weights and tokenizer; point the loader at them, never download.
+        self.model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
+                                    disable_download=True)
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        return self.model.embed(list(texts), norm=True)
+
+
+@cache
+def default_embedder() -> WordLlamaEmbedder:
+    return WordLlamaEmbedder()
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> int:
+    """A fixed rarity scale for words: the vocabulary rank of the embedding tokenizer's pieces
+    (byte-pair vocabularies are built most frequent first, so a low id is a common word and a
+    word cut into several pieces is rarer than any one-piece word). Fixed, so it does not
+    depend on what has been indexed, which keeps the threads independent of article order."""
+    tokenizer = default_embedder().model.tokenizer
+    ids = [i for i, piece in zip(tokenizer.encode(word, add_special_tokens=False).ids,
+                                 tokenizer.encode(word, add_special_tokens=False).tokens)
+           if piece != "▁"]
+    if not ids:
+        return 0
+    return 32_000 * (len(ids) - 1) + max(ids)
+
+
+@dataclass(frozen=True)
+class ThreadClaim:
+    """What a thread needs of a claim: its proposition, commitment, polarity, voice, when."""
+
+    doc_id: str
+    claim_id: str
+    text: str  # the claim's content as written (shown in views)
+    stance: str  # the source's commitment: assert, deny, hedge, no_comment, question
+    source: str
+    source_codes: tuple[str | None, str | None] = (None, None)
+    outlet: str | None = None
+    published: date | None = None
+    #: words (lemmas), "frame:TYPE:actors>targets", "place:ID" — what the link rule reads
+    keys: frozenset[str] = frozenset()
+    polarity: str = "positive"
+    kind: str = "indirect"
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}:{self.claim_id}"
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset(k for k in self.keys if ":" not in k)
+
+    @property
+    def frames(self) -> tuple[str, ...]:
+        return tuple(sorted(k[6:] for k in self.keys if k.startswith("frame:")))
+
+    @property
+    def order(self) -> tuple[date, str]:
+        """Earliest first: the member that names a thread is the first by this order."""
+        return (self.published or date.max, self.key)
+
+    @property
+    def voice(self) -> str:
+        """Who speaks: the source, whatever outlet carries it (two outlets quoting one ministry
+        are one voice; an outlet's narration is the outlet's)."""
+        country, sector = self.source_codes
+        if country and sector:
+            return f"{country}-{sector}"
+        return self.source.casefold().removeprefix("the ").strip()
+
+
+def side_of(claim: ThreadClaim, polarity: str = "positive") -> Side:
+    """The side a claim takes on a proposition of the given polarity: *for* when it asserts
+    the proposition (or denies its negation), *against* when it denies it (or asserts its
+    negation), *observing* when it hedges, asks or declines to comment."""
+    if claim.stance in {"hedge", "question", "no_comment"}:
+        return "observing"
+    agrees = claim.polarity == polarity
+    if claim.stance == "deny":
+        agrees = not agrees
+    return "for" if agrees else "against"
+
+
+@dataclass
+class Thread:
+    """Claims about one proposition, with the sides they take."""
+
+    id: str
+    claims: list[ThreadClaim] = field(default_factory=list)
+
+    @property
+    def polarity(self) -> str:
+        """The proposition's polarity: that of most claims asserting or denying it (positive
+        on a tie), so "X did it" and "X denies doing it" are about "X did it"."""
+        stated = [c.polarity for c in self.claims if c.stance in {"assert", "deny"}]
+        return "negative" if stated.count("negative") > len(stated) / 2 else "positive"
+
+    @property
+    def proposition(self) -> str:
+        """The thread's proposition in words: its earliest asserting claim's content."""
+        members = sorted(self.claims, key=lambda c: c.order)
+        asserting = [c for c in members if side_of(c, self.polarity) == "for"]
+        return (asserting or members)[0].text if members else ""
+
+    def sides(self) -> dict[Side, list[ThreadClaim]]:
+        out: dict[Side, list[ThreadClaim]] = defaultdict(list)
+        polarity = self.polarity
+        for claim in sorted(self.claims, key=lambda c: c.order):
+            out[side_of(claim, polarity)].append(claim)
+        return dict(out)
+
+    def voices(self, side: Side) -> set[str]:
+        return {c.voice for c in self.sides().get(side, [])}
+
+    @property
+    def contested(self) -> bool:
+        """A voice stands for the proposition and a different voice against it, other than an
+        outlet's narration against a source it quotes in the same article (one voice)."""
+        sides = self.sides()
+        for a in sides.get("for", []):
+            for b in sides.get("against", []):
+                if a.voice == b.voice:
+                    continue
+                if a.doc_id == b.doc_id and "narration" in {a.kind, b.kind}:
+                    continue
+                return True
+        return False
+
+    @property
+    def first_seen(self) -> date | None:
+        dates = [c.published for c in self.claims if c.published]
+        return min(dates) if dates else None
+
+    @property
+    def last_seen(self) -> date | None:
+        dates = [c.published for c in self.claims if c.published]
+        return max(dates) if dates else None
+
+    def rank(self) -> tuple[Any, ...]:
+        """Sort key: contested first, then by distinct voices and outlets on the weaker side,
+        then by voices overall, then the most recent; never by size alone."""
+        sides = self.sides()
+        voices = {s: {c.voice for c in sides.get(s, [])} for s in ("for", "against")}
+        outlets = {s: {c.outlet for c in sides.get(s, [])} for s in ("for", "against")}
+        last = self.last_seen or date.min
+        return (not self.contested, -min(len(voices["for"]), len(voices["against"])),
+                -min(len(outlets["for"]), len(outlets["against"])),
+                -len(voices["for"] | voices["against"]), -last.toordinal(), self.id)
+
+
+def _party_compatible(a: str, b: str) -> bool:
+    """Two coded parties ("UKR-REB,RUS-GOV", "?") can be the same: either is unknown, or they
+    share a country-sector code, or a sector where a country is missing."""
+    if a == "?" or b == "?":
+        return True
+    codes_a, codes_b = set(a.split(",")), set(b.split(","))
+    if codes_a & codes_b:
+        return True
+    sectors_a = {c.split("-")[-1] for c in codes_a}
+    sectors_b = {c.split("-")[-1] for c in codes_b}
+    countries_a = {c.split("-")[0] for c in codes_a if "-" in c}
+    countries_b = {c.split("-")[0] for c in codes_b if "-" in c}
+    return bool(sectors_a & sectors_b) and not (countries_a and countries_b
+                                                  and not countries_a & countries_b)
+
+
+def frames_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Some frame of each ("ASSAULT:UKR-REB>?") is of one PLOVER family with compatible
+    actors and targets."""
+    for fa in a:
+        type_a, _, parties_a = fa.partition(":")
+        actor_a, _, target_a = parties_a.partition(">")
+        for fb in b:
+            type_b, _, parties_b = fb.partition(":")
+            actor_b, _, target_b = parties_b.partition(">")
+            if FAMILIES.get(type_a, type_a) != FAMILIES.get(type_b, type_b):
+                continue
+            if _party_compatible(actor_a, actor_b) and _party_compatible(target_a, target_b):
+                return True
+    return False
+
+
+def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
+           window_days: int = WINDOW_DAYS) -> bool:
+    """Whether two claims are about one proposition: the pure rule that makes the threads."""
+    if a.key == b.key:
+        return False
+    if a.published and b.published and abs((a.published - b.published).days) > window_days:
+        return False
+    frames_a, frames_b = a.frames, b.frames
+    if frames_a and frames_b and frames_compatible(frames_a, frames_b):
+        return similarity >= FRAME_THRESHOLD
+    return similarity >= SIMILARITY_THRESHOLD and bool(a.words & b.words)
+
+
+def kept_keys(claim: ThreadClaim, n: int = KEPT_KEYS) -> list[str]:
+    """The claim's ``n`` rarest words on the fixed scale (ties by the word itself)."""
+    return sorted(claim.words, key=lambda w: (-rarity(w), w))[:n]
+
+
+def time_slice(published: date | None, window_days: int = WINDOW_DAYS) -> int | None:
+    return None if published is None else published.toordinal() // window_days
+
+
+def thread_claims_of(doc: Document) -> list[ThreadClaim]:
+    """A document's claims that can join threads, with their proposition keys.
+
+    Left out: claims whose proposition has fewer than ``MIN_WORDS`` content words, and the
+    outlet's narration of a sentence that reports somebody's speech ("The rebel command denied
+    attacking the post.": the proposition is the source's claim; the narration is about the
+    denial, and would otherwise stand as the outlet asserting it).
+    """
+    out = []
+    entities = {e.id: e for e in doc.entities}
+    cues = [c.cue_span for c in doc.claims if c.cue_span is not None and c.kind != "narration"]
+    for claim in doc.claims:
+        frames_part, _, words_part = claim.proposition.rpartition("|")
+        if not frames_part and ":" in words_part.split(" ")[0]:
+            frames_part, words_part = words_part, ""
+        words = set(words_part.split())
+        if len(words) < MIN_WORDS:
+            continue
+        if claim.kind == "narration" and any(claim.content.contains(s) for s in cues):
+            continue
+        source = entities.get(claim.source_entity or "")
+        keys = set(words)
+        keys.update(f"frame:{f}" for f in frames_part.split())
+        keys.update(f"place:{p.geonames_id}" for p in doc.places for m in p.mentions
+                    if claim.content.contains(m.span))
+        out.append(ThreadClaim(
+            doc_id=doc.id, claim_id=claim.id, text=claim.content_text, stance=claim.stance,
+            source=doc.source_name(claim),
+            source_codes=(source.country, source.sector) if source else (None, None),
+            outlet=doc.outlet, published=doc.published, keys=frozenset(keys),
+            polarity=claim.polarity, kind=claim.kind))
+    return out
+
+
+def embedding_text(claim: ThreadClaim) -> str:
+    """What is embedded: the proposition's words (no negation, hedge or reporting verb)."""
+    return " ".join(sorted(claim.words))
+
+
+class ThreadIndex:
+    """Incremental threads: union-find over the pure link rule, earliest member as the id."""
+
+    def __init__(self, embedder: Embedder | None = None,
+                 window_days: int = WINDOW_DAYS) -> None:
+        self.embedder = embedder
+        self.window_days = window_days
+        self.claims: list[ThreadClaim] = []
+        self.vectors: list[Any] = []
+        self.postings: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        self.by_key: dict[str, list[int]] = defaultdict(list)  # every slice: for undated claims
+        self.position: dict[str, int] = {}  # "doc_id:claim_id" -> index
+        self.parent: list[int] = []
+        self.first: list[int] = []  # per root: the member naming the thread
+
+    def add_document(self, doc: Document) -> list[str]:
+        """Add a document's claims; the ids of the threads they joined, in claim order."""
+        return self.add(thread_claims_of(doc))
+
+    def embed(self, claims: Sequence[ThreadClaim]) -> list[Any]:
+        embedder = self.embedder or default_embedder()
+        return list(embedder.embed([embedding_text(c) for c in claims])) if claims else []
+
+    def add(self, claims: Iterable[ThreadClaim]) -> list[str]:
+        claims = list(claims)
+        return self.add_with_vectors(claims, self.embed(claims)) if claims else []
+
+    def add_with_vectors(self, claims: Iterable[ThreadClaim], vectors: Iterable[Any],
+                         renamed: list[tuple[str, str]] | None = None) -> list[str]:
+        """Like :meth:`add` for claims whose vectors are known (e.g. loaded from the store).
+        Threads that existed before this call and changed id (merged into an earlier thread)
+        are appended to ``renamed`` as (old id, new id) when it is given."""
+        claims, vectors = list(claims), list(vectors)
+        if len(claims) != len(vectors):
+            raise ValueError(f"{len(claims)} claims but {len(vectors)} vectors")
+        start = len(self.claims)
+        before: dict[int, str] = {}  # root -> id, for threads that existed before this call
+        for claim, vector in zip(claims, vectors):
+            index = len(self.claims)
+            self.claims.append(claim)
+            self.position[claim.key] = index
+            self.vectors.append(np.asarray(vector, dtype=np.float32))
+            self.parent.append(index)
+            self.first.append(index)
+            keys = kept_keys(claim)
+            candidates = sorted(self._candidates(claim, keys))
+            if candidates:  # one matrix product for all candidates
+                similarities = np.stack([self.vectors[i] for i in candidates]) @ self.vectors[index]
+                for other, similarity in zip(candidates, similarities):
+                    if linked(claim, self.claims[other], float(similarity), self.window_days):
+                        root = self._find(other)
+                        if root != self._find(index) and self.first[root] < start:
+                            before.setdefault(root, self.claims[self.first[root]].key)
+                        self._union(index, other)
+            here = time_slice(claim.published, self.window_days)
+            for key in keys:
+                self.postings[(key, here)].append(index)
+                self.by_key[key].append(index)
+        if renamed is not None:
+            for old in dict.fromkeys(before.values()):
+                new = self.thread_id(self.position[old])
+                if new != old:
+                    renamed.append((old, new))
+        return [self.thread_id(i) for i in range(start, len(self.claims))]
+
+    def _candidates(self, claim: ThreadClaim, keys: list[str]) -> set[int]:
+        """Indexed claims sharing a kept key, in this time slice, the two beside it and the
+        undated slice (an undated claim looks in every slice)."""
+        here = time_slice(claim.published, self.window_days)
+        out: set[int] = set()
+        for key in keys:
+            if here is None:
+                out.update(self.by_key.get(key, ()))
+                continue
+            for where in (here - 1, here, here + 1, None):
+                out.update(self.postings.get((key, where), ()))
+        return out
+
+    def _find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        keep, lose = min(ra, rb), max(ra, rb)
+        self.parent[lose] = keep
+        fa, fb = self.first[ra], self.first[rb]
+        self.first[keep] = min(fa, fb, key=lambda i: self.claims[i].order)
+
+    def thread_id(self, index: int) -> str:
+        return self.claims[self.first[self._find(index)]].key
+
+    def threads(self, min_size: int = 2) -> list[Thread]:
+        """Threads with at least ``min_size`` claims, ranked by :meth:`Thread.rank`."""
+        groups: dict[int, Thread] = {}
+        for i, claim in enumerate(self.claims):
+            root = self._find(i)
+            groups.setdefault(root, Thread(self.thread_id(i))).claims.append(claim)
+        found = [t for t in groups.values() if len(t.claims) >= min_size]
+        return sorted(found, key=Thread.rank)
