@@ -40,9 +40,12 @@ from claimtrack.model import Document
 
 #: Cosine similarity of two propositions from which claims reporting compatible event frames
 #: are one proposition (chosen on the dev half of Emergent, see evaluation/threads.py).
-FRAME_THRESHOLD = 0.55
-#: Cosine similarity from which two propositions without compatible frames are one.
-SIMILARITY_THRESHOLD = 0.72
+FRAME_THRESHOLD = 0.50
+#: Cosine similarity from which two propositions sharing a word are one.
+SIMILARITY_THRESHOLD = 0.62
+#: ... sharing two words.
+TWO_WORDS_THRESHOLD = 0.55
+
 #: Claims further apart than this (by publication date) are not linked.
 WINDOW_DAYS = 90
 #: Candidates share one of a claim's KEPT_KEYS rarest words (fixed rarity scale).
@@ -124,6 +127,7 @@ class ThreadClaim:
     keys: frozenset[str] = frozenset()
     polarity: str = "positive"
     kind: str = "indirect"
+    sentence: int = 0
 
     @property
     def key(self) -> str:
@@ -152,16 +156,22 @@ class ThreadClaim:
         return self.source.casefold().removeprefix("the ").strip()
 
 
+def stated_polarity(claim: ThreadClaim) -> str:
+    """What the claim holds, as a polarity: an assertion holds its content; a denial holds the
+    opposite of what it rejects, and what it rejects is taken to be positive, whether the
+    denial is a cue ("denied attacking the post": rejects "attacked the post") or a negated
+    counter-assertion ("there are no regular troops there": rejects "there are troops"). A
+    denied negation ("denied that he had not paid") is rare and read the same way."""
+    return "negative" if claim.stance == "deny" else claim.polarity
+
+
 def side_of(claim: ThreadClaim, polarity: str = "positive") -> Side:
-    """The side a claim takes on a proposition of the given polarity: *for* when it asserts
-    the proposition (or denies its negation), *against* when it denies it (or asserts its
-    negation), *observing* when it hedges, asks or declines to comment."""
+    """The side a claim takes on a proposition of the given polarity: *for* when what it holds
+    has that polarity, *against* when it holds the opposite, *observing* when it hedges, asks
+    or declines to comment."""
     if claim.stance in {"hedge", "question", "no_comment"}:
         return "observing"
-    agrees = claim.polarity == polarity
-    if claim.stance == "deny":
-        agrees = not agrees
-    return "for" if agrees else "against"
+    return "for" if stated_polarity(claim) == polarity else "against"
 
 
 @dataclass
@@ -175,7 +185,7 @@ class Thread:
     def polarity(self) -> str:
         """The proposition's polarity: that of most claims asserting or denying it (positive
         on a tie), so "X did it" and "X denies doing it" are about "X did it"."""
-        stated = [c.polarity for c in self.claims if c.stance in {"assert", "deny"}]
+        stated = [stated_polarity(c) for c in self.claims if c.stance in {"assert", "deny"}]
         return "negative" if stated.count("negative") > len(stated) / 2 else "positive"
 
     @property
@@ -197,14 +207,17 @@ class Thread:
 
     @property
     def contested(self) -> bool:
-        """A voice stands for the proposition and a different voice against it, other than an
-        outlet's narration against a source it quotes in the same article (one voice)."""
+        """A voice stands for the proposition and a different voice against it. Claims of one
+        article's sentence are one voice (an outlet's narration and the source it quotes, a
+        claim and the claim nested in it), and so are an outlet's narration and any claim it
+        carries in the same article."""
         sides = self.sides()
         for a in sides.get("for", []):
             for b in sides.get("against", []):
                 if a.voice == b.voice:
                     continue
-                if a.doc_id == b.doc_id and "narration" in {a.kind, b.kind}:
+                if a.doc_id == b.doc_id and ("narration" in {a.kind, b.kind}
+                                             or a.sentence == b.sentence):
                     continue
                 return True
         return False
@@ -265,15 +278,27 @@ def frames_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
 
 def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
            window_days: int = WINDOW_DAYS) -> bool:
-    """Whether two claims are about one proposition: the pure rule that makes the threads."""
+    """Whether two claims are about one proposition: the pure rule that makes the threads.
+
+    Within the window and sharing a content word, two claims are one proposition when their
+    propositions are very close (``SIMILARITY_THRESHOLD``); or close and sharing two words; or
+    reporting compatible event frames and close (``FRAME_THRESHOLD``). Lower bars (a shared
+    rare name at 0.40-0.50) found more of our contest suite but chained Emergent's claims into
+    topic clusters of 60-250 headlines, so they are not used.
+    """
     if a.key == b.key:
         return False
     if a.published and b.published and abs((a.published - b.published).days) > window_days:
         return False
-    frames_a, frames_b = a.frames, b.frames
-    if frames_a and frames_b and frames_compatible(frames_a, frames_b):
-        return similarity >= FRAME_THRESHOLD
-    return similarity >= SIMILARITY_THRESHOLD and bool(a.words & b.words)
+    shared = a.words & b.words
+    if not shared:
+        return False
+    if similarity >= SIMILARITY_THRESHOLD:
+        return True
+    if a.frames and b.frames and frames_compatible(a.frames, b.frames) \
+            and similarity >= FRAME_THRESHOLD:
+        return True
+    return len(shared) >= 2 and similarity >= TWO_WORDS_THRESHOLD
 
 
 def kept_keys(claim: ThreadClaim, n: int = KEPT_KEYS) -> list[str]:
@@ -315,7 +340,7 @@ def thread_claims_of(doc: Document) -> list[ThreadClaim]:
             source=doc.source_name(claim),
             source_codes=(source.country, source.sector) if source else (None, None),
             outlet=doc.outlet, published=doc.published, keys=frozenset(keys),
-            polarity=claim.polarity, kind=claim.kind))
+            polarity=claim.polarity, kind=claim.kind, sentence=claim.sentence))
     return out
 
 

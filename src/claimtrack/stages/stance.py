@@ -74,12 +74,15 @@ def is_no_comment(cue: Any) -> bool:
 
 
 def is_negated(predicate: Any) -> bool:
-    """A predicate with 'not'/'never', or whose subject or object is quantified by 'no'."""
+    """A predicate with 'not'/'never', or whose subject or object is quantified by 'no' or
+    'not a single'."""
     for child in predicate.children:
         if child.dep_ == "neg" or child.lower_ in {"never"}:
             return True
         if child.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"}:
             if any(d.lower_ in NEGATIVE_DETERMINERS and d.dep_ == "det" for d in child.children):
+                return True
+            if any(d.lower_ == "not" for d in child.children):  # "not a single shop"
                 return True
             if child.lower_ in {"nothing", "nobody", "none", "noone"}:
                 return True
@@ -98,6 +101,44 @@ def content_predicates(parse: Any, start: int, end: int, cues: frozenset[str]) -
         if root.lemma_ in cues:
             out.extend(c for c in root.children if c.dep_ == "ccomp")
     return out
+
+
+#: Cues whose content is a question when it is phrased as one ("asked whether ...").
+QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "query"})
+WH_WORDS = frozenset({"whether", "if", "who", "what", "why", "when", "where", "how", "which"})
+#: Syntactic roles in which a debunking word says the content is false ("X is a hoax").
+DEBUNKING_ROLES = frozenset({"ROOT", "attr", "acomp", "oprd", "dobj", "ccomp", "xcomp", "conj"})
+
+
+def _interrogative(content: list[Any]) -> bool:
+    """Phrased as a question: a '?', a wh-word or 'whether' first, or subject-auxiliary
+    inversion ("Did Russian troops cross the border")."""
+    words = [t for t in content if not t.is_punct]
+    if not words:
+        return False
+    if any(t.text == "?" for t in content) or words[0].lower_ in WH_WORDS:
+        return True
+    return words[0].tag_ == "MD" or (words[0].pos_ == "AUX" and words[0].dep_ == "aux"
+                                     and words[0].i < words[0].head.i
+                                     and any(c.dep_ in {"nsubj", "nsubjpass"}
+                                             and c.i > words[0].i for c in words[0].head.children))
+
+
+@cache
+def _debunk_words() -> frozenset[str]:
+    return frozenset(w for w in lexicons.words("debunk.txt") if " " not in w)
+
+
+def _debunks(content: list[Any]) -> bool:
+    """A debunking word ("hoax", "fabrication", "fake", "untrue") carrying the content's
+    predicate, not negated and not a mere modifier ("fake news")."""
+    words = _debunk_words()
+    for token in content:
+        if token.lower_ in words and token.dep_ in DEBUNKING_ROLES:
+            if not any(c.dep_ == "neg" or c.lower_ in {"no", "not"} for c in token.children) \
+                    and not is_negated(token.head):
+                return True
+    return False
 
 
 def polarity_of(parse: Any, start: int, end: int) -> str:
@@ -136,9 +177,19 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
         if polarity_of(parse, start, end) == "negative":
             return "deny"  # "insisted there are no regular troops there"
     content = _tokens(parse, start, end)
+    if cue is not None and cue_lemma in QUESTION_CUES and not any(
+            c.dep_ == "xcomp" for c in cue.children):  # "asked them to leave" is a request
+        if _interrogative(content):
+            return "question"  # "asked whether the army had used cluster munitions"
+    if _debunks(content):
+        return "deny"  # "called the reports a fabrication", "the video is a hoax"
     hedges = lexicons.words("hedges.txt")
-    if any(t.lower_ in hedges and (t.tag_ == "MD" or t.lower_ not in MODAL_HEDGES) for t in content):
-        return "hedge"
+    if any(t.lower_ in hedges and (t.tag_ == "MD" or t.lower_ not in MODAL_HEDGES)
+           and not (t.lower_ in {"could", "can"} and is_negated(t.head)) for t in content):
+        return "hedge"  # but "could not reach" says what was impossible, it does not guess
+    if any(t.lemma_ in {"appear", "seem"} and t.pos_ in {"VERB", "AUX"}
+           and (t.dep_ == "ROOT" or not start <= t.head.idx < end) for t in content):
+        return "hedge"  # "it appears the ceasefire has collapsed"
     if any(t.lower_ == "if" and t.dep_ == "mark" for t in content):
         return "hedge"
     if lexical == "hedge":
