@@ -1,0 +1,349 @@
+"""Claim threads in the store: keep the thread index in sync with the stored members, link
+the claims of documents being saved, and list threads.
+
+Everything the store knows about threads is here. The Store holds one ``ThreadLinks``, whose
+surface is small: ``embed`` (outside the write transaction), ``stored`` (before a save
+deletes a document's rows), ``link`` (after it wrote them) and ``reset`` (after a failure).
+``ThreadReads`` is the Store's read mixin for threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, bindparam, exists, func, select, update
+
+from claimtrack.model import STANCES
+from claimtrack.store.bulk import RowWriter, insert_rows
+from claimtrack.store.documents import DocumentReads, load_document_in
+from claimtrack.store.queries import iso
+from claimtrack.store.rows import as_vector, load_thread_claim, thread_rows
+from claimtrack.store.schema import (
+    claim_vectors,
+    claims,
+    documents,
+    entities,
+    place_mentions,
+    places,
+    thread_members,
+)
+from claimtrack.threads import (
+    Embedder,
+    Thread,
+    ThreadClaim,
+    ThreadIndex,
+    claims_of,
+    default_embedder,
+)
+
+
+def _thread_members_joined() -> Any:
+    """Thread members with their claim, document and (if any) source entity."""
+    on_claim = and_(claims.c.doc_id == thread_members.c.doc_id,
+                    claims.c.id == thread_members.c.claim_id)
+    on_source = and_(entities.c.doc_id == claims.c.doc_id,
+                     entities.c.id == claims.c.source_entity)
+    return (thread_members.join(claims, on_claim)
+            .join(documents, documents.c.id == thread_members.c.doc_id)
+            .outerjoin(entities, on_source))
+
+
+_MEMBER_COLUMNS = (
+    thread_members.c.doc_id, thread_members.c.claim_id, thread_members.c.thread_id,
+    thread_members.c.seq, claims.c.content_text, claims.c.stance, claims.c.source_name,
+    entities.c.country.label("source_country"), entities.c.sector.label("source_sector"),
+    documents.c.outlet, documents.c.published,
+)
+
+
+def _thread_replay(after_seq: int) -> Select[Any]:
+    """Stored thread members added after ``after_seq``, in added order, with their vectors."""
+    on_vector = and_(claim_vectors.c.doc_id == thread_members.c.doc_id,
+                     claim_vectors.c.claim_id == thread_members.c.claim_id)
+    return (
+        select(*_MEMBER_COLUMNS, claim_vectors.c.vector, claim_vectors.c.blocking_keys)
+        .select_from(_thread_members_joined().join(claim_vectors, on_vector))
+        .where(thread_members.c.seq > after_seq)
+        .order_by(thread_members.c.seq, thread_members.c.doc_id, thread_members.c.claim_id)
+    )
+
+
+def _update_thread_ids(conn: Connection, changes: list[tuple[str, str, str]]) -> None:
+    """Write the thread of (doc_id, claim_id, thread_id) members the replay disagrees on."""
+    if not changes:
+        return
+    stmt = (
+        update(thread_members)
+        .where(thread_members.c.doc_id == bindparam("member_doc"),
+               thread_members.c.claim_id == bindparam("member_claim"))
+        .values(thread_id=bindparam("new_thread"))
+    )
+    conn.execute(stmt, [{"member_doc": d, "member_claim": c, "new_thread": t}
+                        for d, c, t in changes])
+
+
+
+class ThreadLinks:
+    """One Store's thread index, the highest stored thread_members.seq it has seen and each
+    claim's position in it."""
+
+    def __init__(self) -> None:
+        self.index: ThreadIndex | None = None  # built at the first save, like stories
+        self.seq = -1
+        self.pos: dict[str, int] = {}  # "doc_id:claim_id" -> position in the index
+
+    def reset(self) -> None:
+        """Forget the index (it may hold what a failed transaction rolled back): the next
+        save rebuilds it from the stored rows."""
+        self.index = None
+
+    @staticmethod
+    def embed(thread_claims: list[ThreadClaim], embedder: Embedder | None) -> list[Any]:
+        """The claims' vectors as stored; loads the embedder (``None``: the default one) only
+        when there are claims."""
+        if not thread_claims:
+            return []
+        embedder = embedder or default_embedder()
+        return [as_vector(v) for v in embedder.embed([c.text for c in thread_claims])]
+
+    @staticmethod
+    def stored(conn: Connection, doc_ids: Collection[str]) -> bool:
+        """Whether any of these documents has claims in threads (it is being saved again)."""
+        return conn.execute(select(thread_members.c.doc_id)
+                            .where(thread_members.c.doc_id.in_(doc_ids))
+                            .limit(1)).first() is not None
+
+    def link(self, conn: Connection, thread_claims: list[ThreadClaim], vectors: list[Any],
+             embedder: Embedder | None, *, rebuild: bool, saving: Collection[str],
+             write: RowWriter = insert_rows) -> None:
+        """Bring the index in sync (see :meth:`_in_sync`; ``rebuild`` when the documents
+        being saved had claims stored, ``saving`` their ids), then link the new claims with
+        their ``vectors`` and store them (``write``: how rows go in; save_many passes COPY)."""
+        index = self._in_sync(conn, embedder, rebuild=rebuild, saving=saving)
+        self._add(conn, index, thread_claims, vectors, write)
+
+    def _in_sync(self, conn: Connection, embedder: Embedder | None, rebuild: bool = False,
+                 saving: Collection[str] = ()) -> ThreadIndex:
+        """The thread index holding every stored thread member, by any process.
+
+        Like the story index (story_store.py): the first call replays the stored vectors in
+        added order (nothing is embedded again), later calls replay the rows added since. A
+        full replay (the first one, or ``rebuild`` after a document's claims were deleted to
+        be saved again: union-find cannot forget a claim) rewrites stored thread ids it
+        disagrees with; the first one also adds the claims of documents stored before
+        threads existed (except ``saving``, the documents being saved). When the stored
+        members no longer match the index (another process re-saved a document), it is
+        rebuilt the same way."""
+        first_build = self.index is None
+        if first_build or rebuild:
+            self.index, self.seq, self.pos = ThreadIndex(), -1, {}
+        index = self.index
+        assert index is not None
+        stored: list[tuple[str, str, str]] = []
+        for row in conn.execute(_thread_replay(self.seq)).mappings().all():
+            claim, vector = load_thread_claim(row)
+            self.pos[claim.key] = len(index.claims)
+            index.add_with_vectors([claim], [vector])
+            self.seq = max(self.seq, row["seq"])
+            stored.append((row["doc_id"], row["claim_id"], row["thread_id"]))
+        if first_build or rebuild:
+            _update_thread_ids(conn, [
+                (doc_id, claim_id, new) for doc_id, claim_id, thread_id in stored
+                if (new := index.thread_id(self.pos[f"{doc_id}:{claim_id}"])) != thread_id
+            ])
+        else:
+            count = conn.execute(select(func.count()).select_from(thread_members)).scalar_one()
+            if count != len(index.claims):
+                return self._in_sync(conn, embedder, rebuild=True, saving=saving)
+        if first_build:
+            self._thread_unthreaded(conn, index, saving, embedder)
+        return index
+
+    def _thread_unthreaded(self, conn: Connection, index: ThreadIndex,
+                           saving: Collection[str], embedder: Embedder | None) -> None:
+        """Add the claims of stored documents that have none in threads (stored before 0009),
+        oldest processed first. Documents whose claims are all too short are read again at
+        each process's first save (they leave no row to say they were seen)."""
+        has_claims = exists().where(claims.c.doc_id == documents.c.id)
+        missing = ~exists().where(thread_members.c.doc_id == documents.c.id)
+        stmt = (select(documents.c.id).where(has_claims, missing)
+                .order_by(documents.c.processed_at, documents.c.id))
+        for doc_id in conn.execute(stmt).scalars().all():
+            doc = load_document_in(conn, doc_id) if doc_id not in saving else None
+            if doc is not None and (found := claims_of(doc)):
+                self._add(conn, index, found, self.embed(found, embedder))
+
+    def _add(self, conn: Connection, index: ThreadIndex, thread_claims: list[ThreadClaim],
+             vectors: list[Any], write: RowWriter = insert_rows) -> None:
+        """Link claims into threads and store them, their vectors and the threads they merged
+        (``write``: how rows go in; save_many passes COPY)."""
+        if not thread_claims:
+            return
+        start, merged = len(index.claims), []
+        for i, claim in enumerate(thread_claims):
+            self.pos[claim.key] = start + i
+        thread_ids = index.add_with_vectors(thread_claims, vectors, merged)
+        members, stored = [], []
+        for i, (claim, vector, thread_id) in enumerate(zip(thread_claims, vectors, thread_ids)):
+            member, vector_row = thread_rows(claim, vector, thread_id, self.seq + 1 + i)
+            members.append(member)
+            stored.append(vector_row)
+        write(conn, thread_members, members)
+        write(conn, claim_vectors, stored)
+        self.seq += len(thread_claims)
+        for old in dict.fromkeys(merged):  # whole threads joined another: rename them at once
+            new = index.thread_id(self.pos[old])
+            conn.execute(update(thread_members).where(thread_members.c.thread_id == old)
+                         .values(thread_id=new))
+
+
+def _member_claim(row: Any) -> ThreadClaim:
+    """A listed thread member (no keys: they matter only for linking)."""
+    return ThreadClaim(doc_id=row["doc_id"], claim_id=row["claim_id"], text=row["content_text"],
+                       stance=row["stance"], source=row["source_name"],
+                       source_codes=(row["source_country"], row["source_sector"]),
+                       outlet=row["outlet"], published=row["published"])
+
+
+def _side_order(stance: str) -> tuple[int, str]:
+    """Asserting first, then denying, then the other stances in the model's order."""
+    first = {"assert": 0, "deny": 1}
+    return (first.get(stance, 2 + (STANCES.index(stance) if stance in STANCES else 99)), stance)
+
+
+def _thread_summary(thread_id: str, members: list[ThreadClaim]) -> dict[str, Any]:
+    """What a listing shows of a thread: size, dates, stance counts, each side's sources and
+    the earliest claim's text."""
+    thread = Thread(thread_id, members)
+    sides = thread.sides()
+    dates = sorted(c.published for c in members if c.published)
+    earliest = min(enumerate(members), key=lambda ic: (ic[1].published is None,
+                                                        ic[1].published or date.min, ic[0]))[1]
+    return {
+        "thread_id": thread_id, "size": len(members), "contested": thread.contested,
+        "first_published": iso(dates[0]) if dates else None,
+        "last_published": iso(dates[-1]) if dates else None,
+        "stances": {s: len(sides[s]) for s in sorted(sides, key=_side_order)},
+        "asserting": sorted({c.source for c in sides.get("assert", [])}),
+        "denying": sorted({c.source for c in sides.get("deny", [])}),
+        "text": earliest.text,
+    }
+
+
+def _actor_matches(members: list[ThreadClaim], actor: str) -> bool:
+    """A source name contains ``actor`` (any case), or a source is coded with it ("RUS")."""
+    needle, code = actor.lower(), actor.strip().upper()
+    return any(needle in c.source.lower() or code in {x for x in c.source_codes if x}
+               for c in members)
+
+
+def _dated_between(members: list[ThreadClaim], date_from: date | None,
+                   date_to: date | None) -> bool:
+    """Some claim of the thread was published within the inclusive bounds."""
+    return any(c.published is not None
+               and (date_from is None or c.published >= date_from)
+               and (date_to is None or c.published <= date_to) for c in members)
+
+
+def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
+    """Ids (of ``thread_ids``) of threads with a claim whose content mentions a place whose
+    name contains ``place``."""
+    on_claim = and_(claims.c.doc_id == thread_members.c.doc_id,
+                    claims.c.id == thread_members.c.claim_id)
+    contains = and_(place_mentions.c.doc_id == claims.c.doc_id,
+                    place_mentions.c.start_offset >= claims.c.content_start,
+                    place_mentions.c.end_offset <= claims.c.content_end)
+    on_place = and_(places.c.doc_id == place_mentions.c.doc_id,
+                    places.c.geonames_id == place_mentions.c.geonames_id)
+    joined = (thread_members.join(claims, on_claim).join(place_mentions, contains)
+              .join(places, on_place))
+    return (select(thread_members.c.thread_id).distinct().select_from(joined)
+            .where(thread_members.c.thread_id.in_(thread_ids),
+                   places.c.name.icontains(place, autoescape=True)))
+
+
+
+class ThreadReads(DocumentReads):
+    """Threads (claims about one proposition, across articles) as the Store lists them."""
+
+    def threads(
+        self,
+        contested_only: bool = False,
+        actor: str | None = None,
+        place: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+        min_size: int = 2,
+    ) -> list[dict[str, Any]]:
+        """Threads (claims about one proposition, across articles), contested ones first
+        (one source asserts what another denies), then by size: dates, claims per stance, the
+        sources on each side and the earliest claim's text. ``actor`` matches a source name
+        (substring, any case) or a source's country or sector code; ``place`` a place named in
+        a claim; ``date_from``/``date_to`` keep threads with a claim published in between."""
+        big = (select(thread_members.c.thread_id).group_by(thread_members.c.thread_id)
+               .having(func.count() >= min_size))
+        stmt = (select(*_MEMBER_COLUMNS).select_from(_thread_members_joined())
+                .where(thread_members.c.thread_id.in_(big))
+                .order_by(thread_members.c.seq))
+        with self._read() as conn:
+            rows = conn.execute(stmt).mappings().all()
+            named = (set(conn.execute(_threads_naming(place, big)).scalars())
+                     if place else None)
+        grouped: dict[str, list[ThreadClaim]] = {}
+        for row in rows:
+            grouped.setdefault(row["thread_id"], []).append(_member_claim(row))
+        found = []
+        for thread_id, members in grouped.items():
+            if named is not None and thread_id not in named:
+                continue
+            if actor and not _actor_matches(members, actor):
+                continue
+            if (date_from or date_to) and not _dated_between(members, date_from, date_to):
+                continue
+            summary = _thread_summary(thread_id, members)
+            if contested_only and not summary["contested"]:
+                continue
+            found.append(summary)
+        found.sort(key=lambda t: (not t["contested"], -t["size"], t["thread_id"]))
+        return found[offset:] if limit is None else found[offset:offset + limit]
+
+    def thread(self, ref: str) -> dict[str, Any] | None:
+        """One thread by its id or the "doc:claim" of any of its claims (the document part may
+        be a unique prefix), with its claims grouped by stance (asserting, denying, others):
+        source, outlet, date, document and text of each, in the order they were stored."""
+        ref = ref.strip()
+        with self._read() as conn:
+            thread_id = conn.execute(select(thread_members.c.thread_id)
+                                     .where(thread_members.c.thread_id == ref).limit(1)).scalar()
+        if thread_id is None and ":" in ref:
+            doc_ref, claim_id = ref.rsplit(":", 1)
+            doc_id = self.resolve(doc_ref) if doc_ref else None
+            if doc_id is not None:
+                with self._read() as conn:
+                    thread_id = conn.execute(
+                        select(thread_members.c.thread_id)
+                        .where(thread_members.c.doc_id == doc_id,
+                               thread_members.c.claim_id == claim_id)).scalar()
+        if thread_id is None:
+            return None
+        stmt = (select(*_MEMBER_COLUMNS).select_from(_thread_members_joined())
+                .where(thread_members.c.thread_id == thread_id)
+                .order_by(thread_members.c.seq))
+        with self._read() as conn:
+            rows = conn.execute(stmt).mappings().all()
+        members = [_member_claim(row) for row in rows]
+        if not members:
+            return None
+        sides: dict[str, list[dict[str, Any]]] = {}
+        for claim in members:
+            sides.setdefault(claim.stance, []).append({
+                "doc_id": claim.doc_id, "claim_id": claim.claim_id, "source": claim.source,
+                "source_country": claim.source_codes[0], "source_sector": claim.source_codes[1],
+                "outlet": claim.outlet, "published": iso(claim.published), "text": claim.text})
+        return {**_thread_summary(thread_id, members),
+                "sides": {s: sides[s] for s in sorted(sides, key=_side_order)}}
+
