@@ -1,6 +1,6 @@
 """Benchmark: near-duplicate stories in the BBC corpus, checked against exact brute force.
 
-Groups the 2,225 BBC articles with ``claimtrack.stories`` (the code ``claimtrack process``
+Groups the 2,225 BBC articles with ``claimtrack.link.stories`` (the code ``claimtrack process``
 uses, without a database) and checks it against two independent references:
 
 * exact duplicates: articles whose normalised texts are equal;
@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack.evaluation.base import default_data_dir
-from claimtrack.model import normalize_text
-from claimtrack.stories import (
+from claimtrack.link.stories import (
     DEFAULT_SETTINGS,
     Article,
     Member,
@@ -44,6 +43,7 @@ from claimtrack.stories import (
     similar_pairs,
     stories_from_pairs,
 )
+from claimtrack.model import normalize_text
 
 CORPUS = Path("corpora") / "bbc_news.jsonl"
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "stories_bbc.json"

@@ -2,7 +2,7 @@
 
 Run: ``python bench/threads_scale.py [--articles N] [--target 100000]``. The pipeline runs on
 the first N BBC articles (``../shared/data/corpora/bbc_news.jsonl``); their claims are then
-added to a :class:`claimtrack.threads.ThreadIndex` again and again, each copy dated a year
+added to a :class:`claimtrack.link.threads.ThreadIndex` again and again, each copy dated a year
 after the last, until the index holds ``--target`` claims. The copies stress what grows with
 the index (blocking postings, vectors, union-find) while the 90-day window keeps a copy from
 linking to the claims it copies, as a year of news would. Prints claims per second at each
@@ -25,15 +25,15 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "
 
 def bbc_claims(n_articles: int) -> list:
     import claimtrack
+    from claimtrack.link.threads import thread_claims_of
     from claimtrack.readers import raw_from_string
-    from claimtrack.threads import claims_of
 
     rows = [json.loads(line) for line in CORPUS.open(encoding="utf-8")][:n_articles]
     raws = [raw_from_string(f"{r['title']}\n\n{r['text']}", name=f"bbc-{r['id']}",
                             published=date(2005, 1, 1)) for r in rows]
     claims = []
     for doc in claimtrack.process_many(raws):
-        claims.extend(claims_of(doc))
+        claims.extend(thread_claims_of(doc))
     return claims
 
 
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> dict:
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} is absent")
         return {}
-    from claimtrack.threads import ThreadIndex, default_embedder
-
     import pickle
+
+    from claimtrack.link.threads import ThreadIndex, default_embedder
 
     started = time.perf_counter()
     if args.cache and args.cache.exists():

@@ -16,9 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from claimtrack.model import Document, RawDocument, document_id
-from claimtrack.store.repository import Store
-from claimtrack.stories import (
+from claimtrack.link.stories import (
     Article,
     Signature,
     Signer,
@@ -28,6 +26,8 @@ from claimtrack.stories import (
     jaccard,
     shingles,
 )
+from claimtrack.model import Document, RawDocument, document_id
+from claimtrack.store.repository import Store
 from tests.conftest import load_bench
 
 WIRE = (

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import claimtrack
+from claimtrack.link.threads import default_embedder, thread_claims_of
 from claimtrack.model import Document
 from claimtrack.readers import raw_from_string
 from claimtrack.store.repository import Store
-from claimtrack.threads import claims_of, default_embedder
 from tests.test_threads import ASSERTION, DENIAL, WEATHER
 
 KYIV = """Kyiv says Russian troops are fighting in Ukraine
@@ -101,7 +101,7 @@ def test_threads_store_a_new_process_continues_the_threads(url: str,
     second.thread_embedder = counting = CountingEmbedder()
     try:
         second.save(kyiv)
-        assert len(counting.texts) == len(claims_of(kyiv))  # only the new article's claims
+        assert len(counting.texts) == len(thread_claims_of(kyiv))  # only the new article's claims
         assert all(text in {c.content_text for c in kyiv.claims} for text in counting.texts)
         [after] = second.threads(contested_only=True)
         assert after["thread_id"] == before["thread_id"]

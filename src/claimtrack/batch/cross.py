@@ -9,8 +9,8 @@ chunk and writes two whole-corpus tables:
 * ``threads``: ``thread_id, doc_id, claim_id, stance, source, outlet, published, size,
   contested`` for every thread of two or more claims.
 
-The in-process variant (``--engine local``) runs :func:`claimtrack.stories.group_stories` and a
-:class:`claimtrack.threads.ThreadIndex` over all articles in input order. The Spark variant
+The in-process variant (``--engine local``) runs :func:`claimtrack.link.stories.group_stories` and a
+:class:`claimtrack.link.threads.ThreadIndex` over all articles in input order. The Spark variant
 never gathers texts, signatures or vectors on the driver:
 
 * **stories**: executors sign each chunk's articles (MinHash); every signature is split into
@@ -19,16 +19,16 @@ never gathers texts, signatures or vectors on the driver:
   reach the driver, which joins them with union-find. The result equals the in-process one:
   same bands, same scores, same earliest-member ids (tested).
 * **threads**: executors rebuild each chunk's claims and embed them (wordllama, loaded once
-  per worker). Blocking keys are counted per time slice; each claim keeps its rarest keys,
-  as the incremental index does, but ranked by the slice's final counts instead of the
-  counts at the moment it was added. Claims sharing a kept key in the same or the next slice
-  are candidates, scored by a dot product of their vectors, and linked by the same rule as
-  :class:`ThreadIndex`. Undated claims are compared with undated claims only. Threads can
-  therefore differ slightly from the incremental index on large corpora; on the tests' corpus
-  they are the same.
+  per worker). Each claim keeps its rarest words on the fixed scale of
+  :func:`claimtrack.link.threads.kept_keys`, as the incremental index does; claims keeping
+  one word, in time slices at most one apart (or undated), are candidates, scored by a dot
+  product of their vectors and linked by the same pure rule
+  (:func:`claimtrack.link.threads.linked`). Threads are the connected components, named
+  after their earliest member by publication date then id: the same threads as the
+  incremental index in any order.
 
-Article order, which names stories and threads after their earliest member, is the input
-order: chunks by file and position, then rows within a chunk.
+Article order names stories after their earliest member: chunks by file and position, then
+rows within a chunk.
 """
 
 from __future__ import annotations
@@ -45,17 +45,18 @@ import pyarrow.parquet as pq
 
 from claimtrack.batch.load import chunk_documents, committed_in_order
 from claimtrack.batch.output import BatchOutput
-from claimtrack.stories import DEFAULT_SETTINGS, Article, Signature, Signer, StorySettings
-from claimtrack.threads import (
-    FEW_CANDIDATES,
-    MAX_POSTING,
-    RAREST_KEYS,
-    SIMILARITY_THRESHOLD,
+from claimtrack.link.stories import DEFAULT_SETTINGS, Article, Signature, Signer, StorySettings
+from claimtrack.link.threads import (
     WINDOW_DAYS,
+    Thread,
     ThreadClaim,
     ThreadIndex,
-    claims_of,
     default_embedder,
+    embedding_text,
+    kept_keys,
+    linked,
+    thread_claims_of,
+    time_slice,
 )
 
 STORIES_SCHEMA = pa.schema([
@@ -120,7 +121,7 @@ def _chunk_articles(out: BatchOutput, chunk_id: str) -> list[Article]:
 
 def _local_stories(out: BatchOutput, chunk_ids: Sequence[str],
                    settings: StorySettings) -> list[dict[str, Any]]:
-    from claimtrack.stories import group_stories
+    from claimtrack.link.stories import group_stories
 
     articles = [a for chunk_id in chunk_ids for a in _chunk_articles(out, chunk_id)]
     stories = group_stories(articles, settings)
@@ -230,23 +231,20 @@ def _local_threads(out: BatchOutput, chunk_ids: Sequence[str]) -> list[dict[str,
 
 
 def _thread_rows(threads: Iterable[Sequence[ThreadClaim]]) -> list[dict[str, Any]]:
-    from claimtrack.threads import Thread
-
+    """One row per claim of each thread of two or more, the thread named after its earliest
+    member (by publication date, then id) as the incremental index names it."""
     rows = []
     for claims in threads:
-        thread = Thread(claims[0].key, list(claims))
         if len(claims) < 2:
             continue
+        thread = Thread(min(claims, key=lambda c: c.order).key, list(claims))
         rows.extend({
             "thread_id": thread.id, "doc_id": c.doc_id, "claim_id": c.claim_id,
             "stance": c.stance, "source": c.source, "outlet": c.outlet,
             "published": c.published, "size": len(claims), "contested": thread.contested,
-        } for c in claims)
-    return rows
-
-
-def _bucket(published: date | None) -> int | None:
-    return None if published is None else published.toordinal() // WINDOW_DAYS
+        } for c in sorted(claims, key=lambda c: c.order))
+    return sorted(rows, key=lambda r: (r["thread_id"], r["published"] or date.max,
+                                       r["doc_id"], r["claim_id"]))
 
 
 def _embedded_claims(ranked: Iterable[tuple[int, str]], root: str
@@ -255,10 +253,10 @@ def _embedded_claims(ranked: Iterable[tuple[int, str]], root: str
     out, embedder = BatchOutput(root), default_embedder()
     for rank, chunk_id in ranked:
         for position, doc in enumerate(chunk_documents(out, chunk_id)):
-            claims = claims_of(doc)
+            claims = thread_claims_of(doc)
             if not claims:
                 continue
-            vectors = embedder.embed([c.text for c in claims])
+            vectors = embedder.embed([embedding_text(c) for c in claims])
             for i, (claim, vector) in enumerate(zip(claims, vectors)):
                 yield doc.id, ((rank, position, i), claim, np.asarray(vector, dtype=np.float32))
 
@@ -272,35 +270,20 @@ def _first_copy(claims: list[tuple[Order, ThreadClaim, Any]]
             yield claim.key, (order, claim, vector)
 
 
-def _kept_keys(item: tuple[Any, Iterable[tuple[str, int]]]) -> Iterator[tuple[Any, Any]]:
-    """A claim's RAREST_KEYS rarest keys among those not shared by too many claims."""
-    (ref, bucket), counted = item
-    usable = sorted((n, key) for key, n in counted if n <= MAX_POSTING)
-    for _n, key in usable[:RAREST_KEYS]:
-        yield (key, bucket), ref
-
-
-def _group_pairs(item: tuple[Any, Iterable[tuple[bool, Any]]]) -> Iterator[tuple[Any, int]]:
-    """Pairs in one (key, slice) group: among its own claims, and with the previous slice's
-    claims spilled into it (so each pair within one slice or two neighbouring slices once)."""
-    members = list(item[1])
-    home = sorted(ref for spilled, ref in members if not spilled)
-    spill = sorted(ref for spilled, ref in members if spilled)
-    for i, first in enumerate(home):
-        for second in home[i + 1:]:
-            yield (first, second), 1
-        for other in spill:
-            yield (min(first, other), max(first, other)), 1
+def _key_pairs(item: tuple[str, Iterable[tuple[int | None, Any]]]) -> Iterator[tuple[Any, Any]]:
+    """Candidate pairs among the claims keeping one word: time slices at most one apart, or
+    either claim undated (the incremental index's candidates, exactly)."""
+    members = sorted(item[1], key=lambda m: m[1])
+    for i, (slice_a, ref_a) in enumerate(members):
+        for slice_b, ref_b in members[i + 1:]:
+            if slice_a is None or slice_b is None or abs(slice_a - slice_b) <= 1:
+                yield (ref_a, ref_b), None
 
 
 def _linked(first: tuple[ThreadClaim, Any], second: tuple[ThreadClaim, Any]) -> bool:
-    """The rule of ThreadIndex._linked, on two claims and their vectors."""
+    """The link rule of ThreadIndex, on two claims and their vectors."""
     (a, va), (b, vb) = first, second
-    if a.published and b.published and abs((a.published - b.published).days) > WINDOW_DAYS:
-        return False
-    shared = a.keys & b.keys
-    structured = any(k.startswith(("event:", "actor:", "place:")) for k in shared)
-    return float(np.dot(va, vb)) >= SIMILARITY_THRESHOLD - (0.05 if structured else 0.0)
+    return linked(a, b, float(np.dot(va, vb)), WINDOW_DAYS)
 
 
 def _spark_threads(session: Any, out: BatchOutput,
@@ -314,29 +297,15 @@ def _spark_threads(session: Any, out: BatchOutput,
               .groupByKey().flatMap(lambda kv: _first_copy(list(kv[1])))
               .map(lambda kv: ((kv[1][0], kv[0]), (kv[1][1], kv[1][2])))  # ref = (order, key)
               .cache())
-    keyed = claims.flatMap(lambda kv: [((key, _bucket(kv[1][0].published)), kv[0])
-                                       for key in kv[1][0].keys])
-    counts = keyed.mapValues(lambda _ref: 1).reduceByKey(lambda a, b: a + b)
-    kept = (keyed.join(counts)
-            .map(lambda kv: ((kv[1][0], kv[0][1]), (kv[0][0], kv[1][1])))
-            .groupByKey().flatMap(_kept_keys))
-    spread = kept.flatMap(lambda kv: [(kv[0], (False, kv[1]))] + (
-        [((kv[0][0], kv[0][1] + 1), (True, kv[1]))] if kv[0][1] is not None else []))
-    shared = spread.groupByKey().flatMap(_group_pairs).reduceByKey(lambda a, b: a + b)
-    per_claim = (shared.flatMap(lambda kv: [(kv[0][0], 1), (kv[0][1], 1)])
-                 .reduceByKey(lambda a, b: a + b))
-    crowded = per_claim.filter(lambda kv: kv[1] > FEW_CANDIDATES).mapValues(lambda _n: True)
-    candidates = (shared.map(lambda kv: (kv[0][0], kv))
-                  .leftOuterJoin(crowded).map(lambda kv: (kv[1][0][0][1], (kv[1][0], kv[1][1])))
-                  .leftOuterJoin(crowded)
-                  .filter(lambda kv: kv[1][0][0][1] >= 2 or not (kv[1][0][1] or kv[1][1]))
-                  .map(lambda kv: kv[1][0][0][0]))
-    linked = (candidates.map(lambda pair: (pair[0], pair)).join(claims)
-              .map(lambda kv: (kv[1][0][1], (kv[1][0], kv[1][1]))).join(claims)
-              .filter(lambda kv: _linked(kv[1][0][1], kv[1][1]))
-              .map(lambda kv: kv[1][0][0]).collect())
-    groups = _components(linked)
-    members = {ref for pair in linked for ref in pair}
+    keyed = claims.flatMap(lambda kv: [(key, (time_slice(kv[1][0].published), kv[0]))
+                                       for key in kept_keys(kv[1][0])])
+    candidates = keyed.groupByKey().flatMap(_key_pairs).reduceByKey(lambda a, _b: a).keys()
+    found_links = (candidates.map(lambda pair: (pair[0], pair)).join(claims)
+                   .map(lambda kv: (kv[1][0][1], (kv[1][0], kv[1][1]))).join(claims)
+                   .filter(lambda kv: _linked(kv[1][0][1], kv[1][1]))
+                   .map(lambda kv: kv[1][0][0]).collect())
+    groups = _components(found_links)
+    members = {ref for pair in found_links for ref in pair}
     wanted = context.broadcast({ref[1] for ref in members})
     found = dict(claims.filter(lambda kv: kv[0][1] in wanted.value)
                  .map(lambda kv: (kv[0][1], kv[1][0])).collect())

@@ -46,6 +46,11 @@ SIMILARITY_THRESHOLD = 0.62
 #: ... sharing two words.
 TWO_WORDS_THRESHOLD = 0.55
 
+#: The least similarity at which one kind of act by an actor coded alike is one proposition
+#: across articles (within one article, the act and its denial are one proposition at any
+#: similarity: a short denial embeds far from the assertion it answers). Lower floors chained
+#: Emergent's dev half into threads of up to 191 headlines.
+SAME_ACTOR_FLOOR = 0.40
 #: Claims further apart than this (by publication date) are not linked.
 WINDOW_DAYS = 90
 #: Candidates share one of a claim's KEPT_KEYS rarest words (fixed rarity scale).
@@ -246,18 +251,20 @@ class Thread:
 
 def _party_compatible(a: str, b: str) -> bool:
     """Two coded parties ("UKR-REB,RUS-GOV", "?") can be the same: either is unknown, or they
-    share a country-sector code, or a sector where a country is missing."""
+    share a country (a state acts through its government and its army alike: "Russia" and
+    "Russian forces"), or they share a sector where a country is missing on one side."""
     if a == "?" or b == "?":
         return True
     codes_a, codes_b = set(a.split(",")), set(b.split(","))
     if codes_a & codes_b:
         return True
+    countries_a = {c.split("-")[0] for c in codes_a if "-" in c or len(c) == 3 and c.isupper()}
+    countries_b = {c.split("-")[0] for c in codes_b if "-" in c or len(c) == 3 and c.isupper()}
+    if countries_a & countries_b:
+        return True
     sectors_a = {c.split("-")[-1] for c in codes_a}
     sectors_b = {c.split("-")[-1] for c in codes_b}
-    countries_a = {c.split("-")[0] for c in codes_a if "-" in c}
-    countries_b = {c.split("-")[0] for c in codes_b if "-" in c}
-    return bool(sectors_a & sectors_b) and not (countries_a and countries_b
-                                                  and not countries_a & countries_b)
+    return bool(sectors_a & sectors_b) and not (countries_a and countries_b)
 
 
 def frames_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
@@ -276,13 +283,32 @@ def frames_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
     return False
 
 
+def same_actor_frame(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Frames of one PLOVER family whose actors are coded alike ("REB", "RUS-MIL"), not merely
+    unknown, and whose targets do not conflict: short denials ("denied attacking the post")
+    embed far from the assertion they answer, but name the same act by the same actor."""
+    for fa in a:
+        type_a, _, parties_a = fa.partition(":")
+        actor_a, _, target_a = parties_a.partition(">")
+        for fb in b:
+            type_b, _, parties_b = fb.partition(":")
+            actor_b, _, target_b = parties_b.partition(">")
+            if FAMILIES.get(type_a, type_a) != FAMILIES.get(type_b, type_b):
+                continue
+            if actor_a != "?" and set(actor_a.split(",")) & set(actor_b.split(",")) \
+                    and _party_compatible(target_a, target_b):
+                return True
+    return False
+
+
 def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
            window_days: int = WINDOW_DAYS) -> bool:
     """Whether two claims are about one proposition: the pure rule that makes the threads.
 
     Within the window and sharing a content word, two claims are one proposition when their
     propositions are very close (``SIMILARITY_THRESHOLD``); or close and sharing two words; or
-    reporting compatible event frames and close (``FRAME_THRESHOLD``). Lower bars (a shared
+    reporting compatible event frames and close (``FRAME_THRESHOLD``); or reporting one kind of
+    act by an actor coded alike (:func:`same_actor_frame`). Lower bars (a shared
     rare name at 0.40-0.50) found more of our contest suite but chained Emergent's claims into
     topic clusters of 60-250 headlines, so they are not used.
     """
@@ -298,6 +324,9 @@ def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
     if a.frames and b.frames and frames_compatible(a.frames, b.frames) \
             and similarity >= FRAME_THRESHOLD:
         return True
+    if (a.doc_id == b.doc_id or similarity >= SAME_ACTOR_FLOOR) and same_actor_frame(
+            a.frames, b.frames):
+        return True  # "rebels shelled the post" / "the rebel command denied attacking the post"
     return len(shared) >= 2 and similarity >= TWO_WORDS_THRESHOLD
 
 

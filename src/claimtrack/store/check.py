@@ -16,7 +16,7 @@ what is actually in the database, rather than trusting the code that wrote it:
 * references inside a document hold: events name claims and places of the same document, claims
   name entities and parent claims that exist, place mentions point at places of the document;
 * the cross-article tables agree: each document has one story membership and one signature,
-  its thread members and claim vectors are exactly the claims ``threads.claims_of`` gives.
+  its thread members and claim vectors are exactly the claims ``threads.thread_claims_of`` gives.
 
 Reading every document costs about as much as a full export; fine for the stores claimtrack is
 used with (up to a few hundred thousand articles), and what a post-crash check is for.
@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from claimtrack.link.threads import thread_claims_of
 from claimtrack.model import Document, document_id
 from claimtrack.store.repository import Store, load_document_in
 from claimtrack.store.rows import document_rows
@@ -46,7 +47,6 @@ from claimtrack.store.schema import (
     story_signatures,
     thread_members,
 )
-from claimtrack.threads import claims_of
 
 MAX_PROBLEMS = 1000  # stop listing after this many: a broken store would print millions
 
@@ -155,7 +155,7 @@ def _check_document(conn: Connection, doc_id: str, report: CheckReport,
         if stored[table.name] != 1:
             report.add(f"document {doc_id} ({doc.name}): {stored[table.name]} {table.name} "
                        "rows, expected 1")
-    expected = {c.claim_id for c in claims_of(doc)}
+    expected = {c.claim_id for c in thread_claims_of(doc)}
     for table in (thread_members, claim_vectors):
         found = set(conn.execute(select(table.c.claim_id)
                                  .where(table.c.doc_id == doc_id)).scalars())

@@ -21,6 +21,8 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimtrack.errors import StoreError
+from claimtrack.link.stories import DEFAULT_SETTINGS, StorySettings
+from claimtrack.link.threads import Embedder
 from claimtrack.settings import default_database_url
 from claimtrack.store.documents import MIN_PREFIX, load_document_in
 from claimtrack.store.engine import migrate, open_engine, safe_url
@@ -29,8 +31,6 @@ from claimtrack.store.records import RecordReads
 from claimtrack.store.story_store import TITLE_FALLBACK_CHARS, StoryLinks, StoryReads
 from claimtrack.store.thread_store import ThreadLinks, ThreadReads
 from claimtrack.store.writes import Writes
-from claimtrack.stories import DEFAULT_SETTINGS, StorySettings
-from claimtrack.threads import Embedder
 
 __all__ = ["MIN_PREFIX", "TITLE_FALLBACK_CHARS", "BBox", "Position", "Store",
            "load_document_in"]

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Table
 
+from claimtrack.link.stories import Member, Signature, StorySettings
+from claimtrack.link.threads import ThreadClaim
 from claimtrack.model import (
     Claim,
     Document,
@@ -40,8 +42,6 @@ from claimtrack.store.schema import (
     timerefs,
     toponyms,
 )
-from claimtrack.stories import Member, Signature, StorySettings
-from claimtrack.threads import ThreadClaim
 
 Row = Mapping[str, Any]
 
@@ -124,6 +124,8 @@ def document_rows(doc: Document, processed_at: datetime) -> dict[Table, list[dic
             "negated": ev.negated,
             "hypothetical": ev.hypothetical,
             "proposed": ev.proposed,
+            "status": ev.status,
+            "reported_by": ev.reported_by,
             "place": ev.place,
             "date": ev.date,
         }
@@ -209,6 +211,8 @@ def _claim_row(doc: Document, seq: int, c: Claim) -> dict[str, Any]:
         "parent": c.parent,
         "sentence": c.sentence,
         "confidence": c.confidence,
+        "polarity": c.polarity,
+        "proposition": c.proposition,
     }
 
 
@@ -228,6 +232,8 @@ def load_claim(r: Row) -> Claim:
         parent=r["parent"],
         sentence=r["sentence"],
         confidence=r["confidence"],
+        polarity=r["polarity"],
+        proposition=r["proposition"],
     )
 
 
@@ -275,6 +281,8 @@ def load_document(doc: Row, children: Mapping[str, Iterable[Row]]) -> Document:
                 negated=bool(r["negated"]),
                 hypothetical=bool(r["hypothetical"]),
                 proposed=r["proposed"],
+                status=r["status"],
+                reported_by=r["reported_by"],
                 place=r["place"],
                 date=r["date"],
             )
@@ -356,5 +364,6 @@ def load_thread_claim(r: Row) -> tuple[ThreadClaim, Any]:
     claim = ThreadClaim(
         doc_id=r["doc_id"], claim_id=r["claim_id"], text=r["content_text"], stance=r["stance"],
         source=r["source_name"], source_codes=(r["source_country"], r["source_sector"]),
-        outlet=r["outlet"], published=r["published"], keys=frozenset(r["blocking_keys"] or ()))
+        outlet=r["outlet"], published=r["published"], keys=frozenset(r["blocking_keys"] or ()),
+        polarity=r["polarity"], kind=r["kind"], sentence=r["sentence"])
     return claim, np.frombuffer(r["vector"], dtype=VECTOR_DTYPE)

@@ -108,6 +108,8 @@ claims = Table(
     Column("parent", ITEM_ID),
     Column("sentence", Integer, nullable=False),
     Column("confidence", Float, nullable=False),
+    Column("polarity", String(16), nullable=False, server_default="positive"),  # 0010
+    Column("proposition", Text, nullable=False, server_default=""),  # 0010
     PrimaryKeyConstraint("doc_id", "id"),
     Index(None, "stance"),
     Index(None, "kind"),
@@ -134,8 +136,11 @@ events = Table(
     Column("place", Integer),  # places.geonames_id
     Column("date", String(64)),  # ISO value of a TimeRef
     Column("proposed", String(32)),  # the event type a REQUEST/AGREE/THREATEN/REJECT is about
+    Column("status", String(16), nullable=False, server_default="asserted"),  # 0010
+    Column("reported_by", Text, nullable=False, server_default=""),  # 0010
     PrimaryKeyConstraint("doc_id", "id"),
     Index(None, "type"),
+    Index(None, "status"),
     Index(None, "doc_id", "claim"),
 )
 
@@ -248,6 +253,14 @@ thread_members = Table(  # added in 0009: each stored claim's thread (claims abo
     PrimaryKeyConstraint("doc_id", "claim_id"),
     Index(None, "thread_id"),
     Index(None, "seq"),
+)
+
+thread_aliases = Table(  # added in 0010: a thread merged into another resolves to it
+    "thread_aliases",
+    metadata,
+    Column("old_id", String(128), nullable=False),
+    Column("thread_id", String(128), nullable=False),
+    PrimaryKeyConstraint("old_id"),
 )
 
 claim_vectors = Table(  # added in 0009: what the thread index needs to replay a claim unembedded

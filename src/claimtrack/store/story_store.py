@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, delete, exists, func, insert, select, update
 
+from claimtrack.link.stories import Assignment, Member, StoryIndex, StorySettings
 from claimtrack.model import Document
 from claimtrack.store.bulk import write_rows
 from claimtrack.store.documents import DocumentReads
 from claimtrack.store.queries import DOC_COLUMNS, iso, paged
 from claimtrack.store.rows import load_signature, story_member_row, story_signature_row
 from claimtrack.store.schema import STORY_TABLES, documents, story_members, story_signatures
-from claimtrack.stories import Assignment, Member, StoryIndex, StorySettings
 
 TITLE_FALLBACK_CHARS = 120  # a story of untitled articles is shown by its opening
 

@@ -15,6 +15,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, exists, func, select, update
 
+from claimtrack.link.threads import (
+    Embedder,
+    Thread,
+    ThreadClaim,
+    ThreadIndex,
+    default_embedder,
+    embedding_text,
+    side_of,
+    thread_claims_of,
+)
 from claimtrack.model import STANCES
 from claimtrack.store.bulk import RowWriter, insert_rows
 from claimtrack.store.documents import DocumentReads, load_document_in
@@ -25,17 +35,11 @@ from claimtrack.store.schema import (
     claims,
     documents,
     entities,
+    events,
     place_mentions,
     places,
+    thread_aliases,
     thread_members,
-)
-from claimtrack.threads import (
-    Embedder,
-    Thread,
-    ThreadClaim,
-    ThreadIndex,
-    claims_of,
-    default_embedder,
 )
 
 
@@ -53,6 +57,8 @@ def _thread_members_joined() -> Any:
 _MEMBER_COLUMNS = (
     thread_members.c.doc_id, thread_members.c.claim_id, thread_members.c.thread_id,
     thread_members.c.seq, claims.c.content_text, claims.c.stance, claims.c.source_name,
+    claims.c.polarity, claims.c.kind, claims.c.sentence, claims.c.content_start,
+    claims.c.content_end,
     entities.c.country.label("source_country"), entities.c.sector.label("source_sector"),
     documents.c.outlet, documents.c.published,
 )
@@ -106,7 +112,7 @@ class ThreadLinks:
         if not thread_claims:
             return []
         embedder = embedder or default_embedder()
-        return [as_vector(v) for v in embedder.embed([c.text for c in thread_claims])]
+        return [as_vector(v) for v in embedder.embed([embedding_text(c) for c in thread_claims])]
 
     @staticmethod
     def stored(conn: Connection, doc_ids: Collection[str]) -> bool:
@@ -172,7 +178,7 @@ class ThreadLinks:
                 .order_by(documents.c.processed_at, documents.c.id))
         for doc_id in conn.execute(stmt).scalars().all():
             doc = load_document_in(conn, doc_id) if doc_id not in saving else None
-            if doc is not None and (found := claims_of(doc)):
+            if doc is not None and (found := thread_claims_of(doc)):
                 self._add(conn, index, found, self.embed(found, embedder))
 
     def _add(self, conn: Connection, index: ThreadIndex, thread_claims: list[ThreadClaim],
@@ -181,10 +187,10 @@ class ThreadLinks:
         (``write``: how rows go in; save_many passes COPY)."""
         if not thread_claims:
             return
-        start, merged = len(index.claims), []
+        start, renamed = len(index.claims), []
         for i, claim in enumerate(thread_claims):
             self.pos[claim.key] = start + i
-        thread_ids = index.add_with_vectors(thread_claims, vectors, merged)
+        thread_ids = index.add_with_vectors(thread_claims, vectors, renamed)
         members, stored = [], []
         for i, (claim, vector, thread_id) in enumerate(zip(thread_claims, vectors, thread_ids)):
             member, vector_row = thread_rows(claim, vector, thread_id, self.seq + 1 + i)
@@ -193,10 +199,19 @@ class ThreadLinks:
         write(conn, thread_members, members)
         write(conn, claim_vectors, stored)
         self.seq += len(thread_claims)
-        for old in dict.fromkeys(merged):  # whole threads joined another: rename them at once
-            new = index.thread_id(self.pos[old])
+        for old, new in renamed:  # whole threads joined an earlier one: rename them at once
             conn.execute(update(thread_members).where(thread_members.c.thread_id == old)
                          .values(thread_id=new))
+            record_alias(conn, old, new)
+
+
+def record_alias(conn: Connection, old: str, new: str) -> None:
+    """Remember that thread ``old`` now lives on as ``new`` (and so do threads that had
+    already merged into ``old``), so a reference to either still resolves."""
+    conn.execute(update(thread_aliases).where(thread_aliases.c.thread_id == old)
+                 .values(thread_id=new))
+    conn.execute(thread_aliases.delete().where(thread_aliases.c.old_id.in_([old, new])))
+    conn.execute(thread_aliases.insert().values(old_id=old, thread_id=new))
 
 
 def _member_claim(row: Any) -> ThreadClaim:
@@ -204,31 +219,31 @@ def _member_claim(row: Any) -> ThreadClaim:
     return ThreadClaim(doc_id=row["doc_id"], claim_id=row["claim_id"], text=row["content_text"],
                        stance=row["stance"], source=row["source_name"],
                        source_codes=(row["source_country"], row["source_sector"]),
-                       outlet=row["outlet"], published=row["published"])
-
-
-def _side_order(stance: str) -> tuple[int, str]:
-    """Asserting first, then denying, then the other stances in the model's order."""
-    first = {"assert": 0, "deny": 1}
-    return (first.get(stance, 2 + (STANCES.index(stance) if stance in STANCES else 99)), stance)
+                       outlet=row["outlet"], published=row["published"],
+                       polarity=row["polarity"], kind=row["kind"], sentence=row["sentence"])
 
 
 def _thread_summary(thread_id: str, members: list[ThreadClaim]) -> dict[str, Any]:
-    """What a listing shows of a thread: size, dates, stance counts, each side's sources and
-    the earliest claim's text."""
+    """What a listing shows of a thread: its proposition, dates, claims per commitment and per
+    side, the distinct sources and outlets on each side."""
     thread = Thread(thread_id, members)
     sides = thread.sides()
     dates = sorted(c.published for c in members if c.published)
-    earliest = min(enumerate(members), key=lambda ic: (ic[1].published is None,
-                                                        ic[1].published or date.min, ic[0]))[1]
+    stances = {s: sum(1 for c in members if c.stance == s) for s in STANCES}
     return {
         "thread_id": thread_id, "size": len(members), "contested": thread.contested,
+        "proposition": thread.proposition, "polarity": thread.polarity,
         "first_published": iso(dates[0]) if dates else None,
         "last_published": iso(dates[-1]) if dates else None,
-        "stances": {s: len(sides[s]) for s in sorted(sides, key=_side_order)},
-        "asserting": sorted({c.source for c in sides.get("assert", [])}),
-        "denying": sorted({c.source for c in sides.get("deny", [])}),
-        "text": earliest.text,
+        "stances": {s: n for s, n in stances.items() if n},
+        "side_counts": {s: len(sides.get(s, [])) for s in ("for", "against", "observing")},
+        "asserting": sorted({c.source for c in sides.get("for", [])}),
+        "denying": sorted({c.source for c in sides.get("against", [])}),
+        "observing": sorted({c.source for c in sides.get("observing", [])}),
+        "outlets": {s: sorted({c.outlet or "" for c in sides.get(s, [])})
+                    for s in ("for", "against")},
+        "text": thread.proposition,
+        "_rank": thread.rank(),
     }
 
 
@@ -308,7 +323,9 @@ class ThreadReads(DocumentReads):
             if contested_only and not summary["contested"]:
                 continue
             found.append(summary)
-        found.sort(key=lambda t: (not t["contested"], -t["size"], t["thread_id"]))
+        found.sort(key=lambda t: t["_rank"])
+        for summary in found:
+            del summary["_rank"]
         return found[offset:] if limit is None else found[offset:offset + limit]
 
     def thread(self, ref: str) -> dict[str, Any] | None:
@@ -319,6 +336,9 @@ class ThreadReads(DocumentReads):
         with self._read() as conn:
             thread_id = conn.execute(select(thread_members.c.thread_id)
                                      .where(thread_members.c.thread_id == ref).limit(1)).scalar()
+            if thread_id is None:  # a thread that merged into another resolves to it
+                thread_id = conn.execute(select(thread_aliases.c.thread_id)
+                                         .where(thread_aliases.c.old_id == ref)).scalar()
         if thread_id is None and ":" in ref:
             doc_ref, claim_id = ref.rsplit(":", 1)
             doc_id = self.resolve(doc_ref) if doc_ref else None
@@ -338,12 +358,38 @@ class ThreadReads(DocumentReads):
         members = [_member_claim(row) for row in rows]
         if not members:
             return None
-        sides: dict[str, list[dict[str, Any]]] = {}
-        for claim in members:
-            sides.setdefault(claim.stance, []).append({
+        spans = {(r["doc_id"], r["claim_id"]): (r["content_start"], r["content_end"])
+                 for r in rows}
+        polarity = Thread(thread_id, members).polarity
+        sides: dict[str, list[dict[str, Any]]] = {"for": [], "against": [], "observing": []}
+        for claim in sorted(members, key=lambda c: c.order):
+            start, end = spans[(claim.doc_id, claim.claim_id)]
+            sides[side_of(claim, polarity)].append({
                 "doc_id": claim.doc_id, "claim_id": claim.claim_id, "source": claim.source,
                 "source_country": claim.source_codes[0], "source_sector": claim.source_codes[1],
-                "outlet": claim.outlet, "published": iso(claim.published), "text": claim.text})
-        return {**_thread_summary(thread_id, members),
-                "sides": {s: sides[s] for s in sorted(sides, key=_side_order)}}
+                "stance": claim.stance, "polarity": claim.polarity, "kind": claim.kind,
+                "outlet": claim.outlet, "published": iso(claim.published), "text": claim.text,
+                "span": [start, end]})
+        summary = _thread_summary(thread_id, members)
+        del summary["_rank"]
+        return {**summary, "sides": {s: v for s, v in sides.items() if v},
+                "events": self._thread_events(members)}
+
+    def _thread_events(self, members: list[ThreadClaim]) -> list[dict[str, Any]]:
+        """The events the thread's claims report, each with its status and reporting source."""
+        keys = {(c.doc_id, c.claim_id) for c in members}
+        doc_ids = sorted({c.doc_id for c in members})
+        stmt = (select(events.c.doc_id, events.c.id, events.c.type, events.c.mode,
+                       events.c.claim, events.c.status, events.c.reported_by,
+                       events.c.trigger_text, events.c.actors, events.c.targets,
+                       events.c.date)
+                .where(events.c.doc_id.in_(doc_ids)).order_by(events.c.doc_id, events.c.seq))
+        with self._read() as conn:
+            rows = conn.execute(stmt).mappings().all()
+        return [{"doc_id": r["doc_id"], "event_id": r["id"], "type": r["type"],
+                 "mode": r["mode"], "status": r["status"], "reported_by": r["reported_by"],
+                 "trigger": r["trigger_text"], "date": r["date"],
+                 "actors": [a.get("text") for a in r["actors"] or []],
+                 "targets": [t.get("text") for t in r["targets"] or []]}
+                for r in rows if (r["doc_id"], r["claim"]) in keys]
 

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, Engine, delete, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimtrack.errors import StoreError
+from claimtrack.link.stories import StorySettings
+from claimtrack.link.threads import Embedder, thread_claims_of
 from claimtrack.model import Document
 from claimtrack.store.bulk import SAVE_BATCH, batches, write_rows
 from claimtrack.store.engine import WRITE
@@ -18,8 +20,6 @@ from claimtrack.store.rows import document_rows
 from claimtrack.store.schema import CHILD_TABLES, STORY_TABLES, THREAD_TABLES, documents
 from claimtrack.store.story_store import StoryLinks
 from claimtrack.store.thread_store import ThreadLinks
-from claimtrack.stories import StorySettings
-from claimtrack.threads import Embedder, claims_of
 
 
 def _delete_documents(conn: Connection, ids: list[str]) -> None:
@@ -44,7 +44,7 @@ class Writes:
         if not doc.id:
             raise StoreError(f"{doc.name}: document has no id; it was not extracted")
         rows = document_rows(doc, datetime.now(UTC).replace(tzinfo=None))
-        thread_claims = claims_of(doc)
+        thread_claims = thread_claims_of(doc)
         # outside the write transaction: it takes time
         vectors = self._threads.embed(thread_claims, self.thread_embedder)
         try:
@@ -90,7 +90,7 @@ class Writes:
             # by processed_at, and must see the batch in its order, as after save()
             for table, table_rows in document_rows(doc, now + timedelta(microseconds=i)).items():
                 rows.setdefault(table, []).extend(table_rows)
-        thread_claims = [claim for doc in batch for claim in claims_of(doc)]
+        thread_claims = [claim for doc in batch for claim in thread_claims_of(doc)]
         vectors = self._threads.embed(thread_claims, self.thread_embedder)
         ids = [doc.id for doc in batch]
         try:
