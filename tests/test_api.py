@@ -218,7 +218,7 @@ def test_api_contested_thread_and_its_sides(client: TestClient) -> None:
     contested = items(client, "threads", contested="true")
     assert contested
     thread = client.get(f"/api/v1/threads/{contested[0]['thread_id']}").json()
-    assert set(thread["sides"]) >= {"assert", "deny"}
+    assert set(thread["sides"]) >= {"for", "against"}
     assert thread["thread_id"] == contested[0]["thread_id"]
 
 

@@ -462,11 +462,21 @@ def thread(thread_ref: str, as_json: bool, db_url: str | None) -> None:
     dates = _date_span(found)
     click.echo(f"thread {found['thread_id']}" + (" (contested)" if found["contested"] else ""))
     click.echo(f"{found['size']} claims" + (f", {dates}" if dates else "") + f": {found['text']}")
-    rows = [{**claim, "stance": stance, "doc": claim["doc_id"][:SHORT_ID],
+    rows = [{**claim, "side": side, "doc": claim["doc_id"][:SHORT_ID],
              "source": claim["source"] + (f" [{code}]" if (code := " ".join(
                  x for x in (claim["source_country"], claim["source_sector"]) if x)) else "")}
-            for stance, claims_ in found["sides"].items() for claim in claims_]
-    _listing(rows, ["stance", "source", "outlet", "published", "doc", "text"], as_json=False)
+            for side, claims_ in found["sides"].items() for claim in claims_]
+    _listing(rows, ["side", "stance", "source", "outlet", "published", "doc", "text"],
+             as_json=False)
+    if found.get("events"):
+        click.echo("events reported in this thread (status: how the article holds them):")
+        for event in found["events"]:
+            actors = ", ".join(event["actors"]) or "?"
+            targets = ", ".join(event["targets"])
+            click.echo(f"  [{event['status'].upper()}] {event['type']} {actors}"
+                       + (f" -> {targets}" if targets else "")
+                       + f" (reported by {event['reported_by'] or 'the outlet'},"
+                       f" doc {event['doc_id'][:SHORT_ID]})")
 
 
 @main.command(name="eval")

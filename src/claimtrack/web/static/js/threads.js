@@ -5,7 +5,7 @@ import { allPages, getJSON } from "./api.js";
 import { articleLink, byline, el, fill, stanceClass, stanceLabel } from "./dom.js";
 
 const DETAILED = 40; // threads whose sides are loaded at once; the rest on request
-const COLUMNS = [["assert", "Asserting"], ["deny", "Denying"]];
+const COLUMNS = [["for", "For (asserting)"], ["against", "Against (denying)"]];
 
 function claimCard(claim) {
   return el("li", { class: `thread-claim ${stanceClass(claim.stance)}` },
@@ -19,10 +19,10 @@ function claimCard(claim) {
 
 function sidesGrid(detail) {
   const sides = detail.sides || {};
-  const others = Object.keys(sides).filter((s) => s !== "assert" && s !== "deny");
+  const others = Object.keys(sides).filter((s) => s !== "for" && s !== "against");
   const columns = COLUMNS.map(([stance, label]) => [label, stance, sides[stance] || []]);
   if (others.length) {
-    columns.push(["Other stances", "other", others.flatMap((s) => sides[s].map((c) => ({ ...c, stance: s })))]);
+    columns.push(["Observing", "other", others.flatMap((s) => sides[s])]);
   }
   return el("div", { class: "sides" }, columns.map(([label, stance, claims]) => el("div", {
     class: `side side-${stance}`, dataset: { stance },
