@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-
 from sqlalchemy import select
 
 import claimtrack
