@@ -65,15 +65,46 @@ def main_claim(doc: Document, claims: list[Any]) -> Any | None:
     return max(claims, key=lambda c: (len(c.words), -int(c.claim_id.lstrip("C") or 0)))
 
 
-def outlet_side(claim: Any, thread_polarity: str) -> str:
-    """The side the headline's outlet takes (see the module docstring)."""
+def outlet_side(claim: Any, thread_polarity: str, reported: bool = True) -> str:
+    """The side the headline's outlet takes (see the module docstring). ``reported``: the
+    claim is somebody else's speech, by a reporting cue of the hand lexicon or a credit ("...
+    - NY Post", "according to"), not a learned frame or a colon after any name."""
     from claimtrack.link.threads import side_of
 
     side = side_of(claim, thread_polarity)
     own = claim.kind == "narration" or claim.source == claim.outlet
-    if side == "for" and not own and claim.stance == "assert":
+    if side == "for" and not own and claim.stance == "assert" and reported:
         return "observing"
     return side
+
+
+def is_reported_speech(doc: Document, claim_id: str) -> bool:
+    """Whether a claim passes on somebody's speech: a cue verb of ``cues.tsv``, "according
+    to", or a headline credit."""
+    from claimtrack.stages.stance import cue_stances
+
+    claim = doc.claim(claim_id)
+    if claim is None or claim.kind == "narration":
+        return False
+    if claim.kind == "according_to":
+        return True
+    if claim.cue_span is None or doc.parse is None and not claim.cue:
+        return False
+    words = claim.cue.lower().split()
+    return bool(words) and any(_lemma(w) in cue_stances() for w in words[:1])
+
+
+def _lemma(word: str) -> str:
+    """A rough verb lemma for a stored cue ("says" -> "say", "denied" -> "deny")."""
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", "e"), ("ed", "e"), ("s", ""),
+                         ("ed", "")):
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)] + repl
+            from claimtrack.stages.stance import cue_stances
+
+            if stem in cue_stances():
+                return stem
+    return word
 
 
 def bcubed(clusters: list[str], gold: list[str]) -> tuple[float, float, float]:
@@ -99,6 +130,7 @@ def score(rows: list[dict[str, str]], docs: list[Document]) -> tuple[dict[str, f
     from claimtrack.link.threads import ThreadIndex, thread_claims_of
 
     index = ThreadIndex()
+    doc_of = {doc.id: doc for doc in docs}
     mains = []
     for doc in docs:
         candidates = thread_claims_of(doc)
@@ -113,7 +145,8 @@ def score(rows: list[dict[str, str]], docs: list[Document]) -> tuple[dict[str, f
             continue
         thread = threads[index.thread_id(index.position[main.key])]
         clusters.append(thread.id)
-        sides.append(outlet_side(main, thread.polarity))
+        sides.append(outlet_side(main, thread.polarity, is_reported_speech(doc_of[main.doc_id],
+                                                                            main.claim_id)))
     gold_claims = [r["claimId"] for r in rows]
     gold_sides = [r["articleHeadlineStance"].strip().lower() for r in rows]
     precision, recall, f1 = bcubed(clusters, gold_claims)

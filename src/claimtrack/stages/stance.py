@@ -79,6 +79,9 @@ def is_negated(predicate: Any) -> bool:
     for child in predicate.children:
         if child.dep_ == "neg" or child.lower_ in {"never"}:
             return True
+        if predicate.pos_ in {"NOUN", "PROPN"} and child.dep_ == "det" \
+                and child.lower_ in NEGATIVE_DETERMINERS:
+            return True  # a verbless headline: "No gender segregation on Saudia"
         if child.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"}:
             if any(d.lower_ in NEGATIVE_DETERMINERS and d.dep_ == "det" for d in child.children):
                 return True
@@ -134,7 +137,8 @@ def _debunks(content: list[Any]) -> bool:
     predicate, not negated and not a mere modifier ("fake news")."""
     words = _debunk_words()
     for token in content:
-        if token.lower_ in words and token.dep_ in DEBUNKING_ROLES:
+        as_what = token.dep_ == "pobj" and token.head.lower_ == "as"  # "outed as fake"
+        if token.lower_ in words and (token.dep_ in DEBUNKING_ROLES or as_what):
             if not any(c.dep_ == "neg" or c.lower_ in {"no", "not"} for c in token.children) \
                     and not is_negated(token.head):
                 return True
