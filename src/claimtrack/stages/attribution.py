@@ -11,7 +11,6 @@ claim covers is the outlet's narration.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from claimtrack import lexicons
@@ -135,6 +134,8 @@ class _Finder:
         if cue.dep_ == "xcomp" and any(c.cue_span and c.cue_span.start == cue.head.idx
                                        for c in self.doc.claims):
             return  # "declined to comment": part of the cue already attributed
+        if cue.dep_ == "conj" and cue.head.dep_ == "xcomp" and is_no_comment(cue.head.head):
+            return  # "refused to confirm or deny": a refusal, not a denial
         subject = subject_of(cue)
         if subject is None:
             if _agentless_passive(cue) and not learned:  # "Trump is expected to win"
