@@ -104,11 +104,12 @@ def doc_border(published: date | None = date(2014, 8, 28)) -> Document:
                 "v1", "ASSAULT", _span(text, "crossed"), "crossed", "c1", "invade", ["border"],
                 [EventActor("Russian troops", None, "RUS", "MIL")],
                 [EventActor("Ukraine", "e1", "UKR", "GOV")], False, False, 699841, "2014-08-28",
+                reported_by="Ukraine",
             ),
             Event(
                 "v2", "MOBILIZE", _span(text, "are in"), "are in", "c2",
                 actors=[EventActor("Russian soldiers", None, "RUS", "MIL")], negated=True,
-                place=690791,
+                place=690791, status="denied", reported_by="Sergei Lavrov",
             ),
         ],
         places=[ukraine_place, _place(NOVOAZOVSK, text, "Novoazovsk")],
@@ -324,6 +325,42 @@ def test_store_events_filters(filled: Store) -> None:
     assert (assault["lat"], assault["lon"], assault["place_country"]) == (47.11, 38.08, "UA")
 
 
+@pytest.mark.parametrize(("status", "expected"), [
+    ("denied", [("border", "v2")]),
+    ("asserted", [("shelling", "v1"), ("border", "v1")]),
+    (["asserted", "denied"], [("shelling", "v1"), ("border", "v1"), ("border", "v2")]),
+    ("hedged, denied", [("border", "v2")]),
+    ("hypothetical", []),
+])
+def test_store_events_filter_by_status(filled: Store, status: str | list[str],
+                                       expected: list[tuple[str, str]]) -> None:
+    docs = {doc_border().id: "border", doc_shelling().id: "shelling"}
+    found = filled.events(status=status)
+    assert [(docs[e["doc_id"]], e["id"]) for e in found] == expected
+
+
+def test_store_event_rows_carry_status_and_reporting_source(filled: Store) -> None:
+    rows = {(e["doc_id"], e["id"]): e for e in filled.events()}
+    denied = rows[(doc_border().id, "v2")]
+    assert (denied["status"], denied["reported_by"]) == ("denied", "Sergei Lavrov")
+    asserted = rows[(doc_border().id, "v1")]
+    assert (asserted["status"], asserted["reported_by"]) == ("asserted", "Ukraine")
+    with pytest.raises(StoreError, match="unknown status 'refuted'; expected one of: asserted"):
+        filled.events(status="refuted")
+    with pytest.raises(StoreError, match="no event status given"):
+        filled.events(status=[])
+
+
+def test_store_places_count_asserted_events_apart(store: Store) -> None:
+    """A place where an event is only denied has events reported there, none asserted."""
+    store.save(doc_border())
+    store.save(doc_kharkiv())
+    rows = {r["name"]: (r["event_count"], r["asserted_event_count"]) for r in store.places()}
+    assert rows["Ukraine"] == (1, 0)  # Lavrov denies the troops are in Ukraine
+    assert rows["Novoazovsk"] == (1, 1)
+    assert rows["Kharkiv"] == (2, 1)  # shells hit it; the army denies anything happened
+
+
 def test_store_places_aggregate_over_documents(filled: Store) -> None:
     rows = filled.places()
     assert [r["name"] for r in rows] == ["Ukraine", "Novoazovsk", "Mariupol"]
@@ -382,7 +419,7 @@ def doc_kharkiv() -> Document:
         events=[
             Event("v1", "ASSAULT", _span(text, "hit"), "hit", "c1", place=706483),
             Event("v2", "ASSAULT", _span(text, "happened"), "happened", "c2", negated=True,
-                  place=706483),
+                  place=706483, status="denied", reported_by="the army"),
         ],
         places=[replace(kharkiv, mentions=kharkiv_mentions), _place(izium, text, "Izium"),
                 _place(kyiv, text, "Kyiv")],

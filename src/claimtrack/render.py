@@ -16,6 +16,21 @@ from claimtrack.model import Document
 
 STANCE_STYLE = {"assert": "green", "deny": "red", "hedge": "yellow", "no_comment": "magenta",
                 "question": "cyan"}
+#: How each event status is marked; denied and negated events are dimmed, never plain facts.
+STATUS_STYLE = {"asserted": "", "denied": "bold red", "negated": "red", "hedged": "yellow",
+                "hypothetical": "cyan"}
+ROW_STYLE = {"denied": "dim", "negated": "dim", "hedged": "italic", "hypothetical": "italic"}
+
+
+def status_mark(status: str, reported_by: str = "") -> str:
+    """'[DENIED by Russia]', '[HEDGED by the army]', '[HYPOTHETICAL per NATO]'; '' when asserted.
+
+    Whoever denies or hedges an event does it; a hypothetical or negated event is only so
+    according to its source, hence "per"."""
+    if status == "asserted":
+        return ""
+    who = reported_by or "the outlet"
+    return f"[{status.upper()} {'by' if status in ('denied', 'hedged') else 'per'} {who}]"
 
 
 def _console() -> Console:
@@ -48,27 +63,32 @@ def render_document(doc: Document, show_dropped: bool = False, console: Console 
         if claim.source_text and claim.source_text.lower() != source.lower():
             source = f"{source} ({claim.source_text})"
         ident = claim.id + (f" in {claim.parent}" if claim.parent else "")
-        claims.add_row(Text(ident), Text(source), Text(claim.cue or "-"),
-                       Text(claim.stance, style=STANCE_STYLE.get(claim.stance, "")),
+        stance = Text(claim.stance, style=STANCE_STYLE.get(claim.stance, ""))
+        if claim.polarity == "negative":  # "we would not sit on our hands": asserts, negatively
+            stance.append(" (negative)", style="dim")
+        claims.add_row(Text(ident), Text(source), Text(claim.cue or "-"), stance,
                        Text(claim.kind), Text(claim.content_text))
     out.print(claims)
 
     if doc.events:
         places = {p.geonames_id: p.name for p in doc.places}
         events = Table(title="Events (PLOVER)", expand=True)
-        for name in ("type", "mode", "actor", "target", "trigger", "claim", "flags", "place", "date"):
+        for name in ("status", "type", "mode", "actor", "target", "trigger", "claim", "flags",
+                     "place", "date"):
             events.add_column(name, overflow="fold")
         for event in doc.events:
+            mark = status_mark(event.status, event.reported_by)
             flags = ", ".join(f for f, on in (("negated", event.negated),
                                                ("hypothetical", event.hypothetical)) if on)
             flags = ", ".join(x for x in [flags, *event.context] if x)
             kind = f"{event.type} ({event.proposed})" if event.proposed else event.type
-            events.add_row(Text(kind), Text(event.mode or "-"),
+            events.add_row(Text(mark or event.status, style=STATUS_STYLE.get(event.status, "bold")),
+                           Text(kind), Text(event.mode or "-"),
                            Text("; ".join(_actor(a) for a in event.actors) or "-"),
                            Text("; ".join(_actor(a) for a in event.targets) or "-"),
                            Text(event.trigger_text), Text(event.claim or "-"), Text(flags or "-"),
                            Text(places.get(event.place, "-") if event.place else "-"),
-                           Text(event.date or "-"))
+                           Text(event.date or "-"), style=ROW_STYLE.get(event.status))
         out.print(events)
 
     if doc.places:

@@ -6,12 +6,14 @@ and none opens a connection. User values reach SQL only as bound parameters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, or_, select
 
 from claimtrack.errors import StoreError
+from claimtrack.model import EVENT_STATUSES
 from claimtrack.store.schema import (
     claims,
     documents,
@@ -37,6 +39,17 @@ def choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None
     if value is not None and value not in allowed:
         raise StoreError(f"unknown {name} {value!r}; expected one of: {', '.join(allowed)}")
     return value
+
+
+def statuses(wanted: str | Iterable[str]) -> list[str]:
+    """Event statuses to keep: one name, a comma-separated list, or several; each checked."""
+    names = [wanted] if isinstance(wanted, str) else list(wanted)
+    found = [part.strip().lower() for name in names for part in name.split(",") if part.strip()]
+    if not found:
+        raise StoreError(f"no event status given; expected one of: {', '.join(EVENT_STATUSES)}")
+    for name in found:
+        choice("status", name, EVENT_STATUSES)
+    return sorted(set(found))
 
 
 def paged(stmt: Select[Any], limit: int | None, offset: int) -> Select[Any]:
@@ -155,9 +168,12 @@ def keyset_alone(after: object, per_story: bool) -> None:
 
 def events_per_place() -> Subquery:
     """Events per (doc_id, geonames_id) of their place: at most one row per places row, so
-    joining it to places multiplies nothing and a SUM gives the count over the documents."""
+    joining it to places multiplies nothing and a SUM gives the count over the documents.
+    ``asserted`` counts those the article holds as asserted (not denied, hedged, ...)."""
+    asserted = func.sum(case((events.c.status == "asserted", 1), else_=0))
     return (
-        select(events.c.doc_id, events.c.place.label("geonames_id"), func.count().label("n"))
+        select(events.c.doc_id, events.c.place.label("geonames_id"), func.count().label("n"),
+               asserted.label("asserted"))
         .where(events.c.place.is_not(None))
         .group_by(events.c.doc_id, events.c.place)
         .subquery("place_events")
@@ -185,21 +201,22 @@ def claims_per_place() -> Subquery:
     )
 
 
-def per_place(counts: Subquery) -> tuple[Any, ColumnElement[bool]]:
-    """A per-document count summed over a place's documents, and its LEFT JOIN condition."""
+def per_place(counts: Subquery, column: str = "n") -> tuple[Any, ColumnElement[bool]]:
+    """A per-document count (``column`` of ``counts``) summed over a place's documents, and
+    its LEFT JOIN condition."""
     on = and_(counts.c.doc_id == places.c.doc_id, counts.c.geonames_id == places.c.geonames_id)
-    return func.coalesce(func.sum(counts.c.n), 0), on
+    return func.coalesce(func.sum(counts.c[column]), 0), on
 
 
 
 def event_identity(row: dict[str, Any]) -> tuple[Any, ...]:
     """What makes two event rows of one story copies: type, mode, actor and target codes,
-    source and stance."""
+    source, stance and status (a copy that denies what another asserts is not a copy)."""
     def party(actors: Any) -> tuple[tuple[Any, Any], ...]:
         return tuple(sorted((a.get("country"), a.get("sector")) for a in actors or []))
 
     return (row["type"], row["mode"], party(row["actors"]), party(row["targets"]),
-            (row.get("source_name") or "").lower(), row.get("stance"))
+            (row.get("source_name") or "").lower(), row.get("stance"), row.get("status"))
 
 
 def once_per_story(rows: list[dict[str, Any]], identity: Any = event_identity,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,7 @@ from claimtrack.store.queries import (
     published_between,
     reported_with,
     source_matches,
+    statuses,
     within,
 )
 from claimtrack.store.schema import claims, documents, events, places, story_members
@@ -110,6 +112,7 @@ class RecordReads(DocumentReads):
         outlet: str | None = None,
         bbox: BBox | None = None,
         after: Position | None = None,
+        status: str | Iterable[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Events with the source and stance of the claim reporting them, and their place;
         filtered also by the coded country and sector of an actor or target ("RUS MIL") and
@@ -119,7 +122,9 @@ class RecordReads(DocumentReads):
         targets, source and stance) are one row, the earliest, with ``copies`` and the
         ``outlets`` that carried it: a wire story reprinted ten times counts once. ``outlet``
         is a substring of the outlet; ``bbox`` keeps events whose place is in the box; ``after``
-        pages like :meth:`claims`."""
+        pages like :meth:`claims`. ``status`` (one of EVENT_STATUSES, or several) keeps the
+        events the article holds so: ``"denied"`` lists what sources reject, never facts.
+        Every row has the event's ``status`` and ``reported_by`` (the reporting source)."""
         keyset_alone(after, per_story)
         where = published_between(date_from, date_to)
         if after is not None:
@@ -144,6 +149,8 @@ class RecordReads(DocumentReads):
             where.append(source_matches(source))
         if choice("stance", stance, STANCES):
             where.append(claims.c.stance == stance)
+        if status is not None:
+            where.append(events.c.status.in_(statuses(status)))
         if doc_id is not None:
             where.append(events.c.doc_id == self._doc_filter(doc_id))
         same_doc = events.c.doc_id
@@ -197,8 +204,10 @@ class RecordReads(DocumentReads):
         bbox: BBox | None = None,
     ) -> list[dict[str, Any]]:
         """Places aggregated over documents: how many articles and mentions name each one, how
-        many events happen there and how many claims name it, counted in the matching
-        documents only (so --from/--to/--doc/outlet narrow the counts as well as the list)."""
+        many events are reported there (``event_count``; ``asserted_event_count`` of them
+        asserted, the rest denied, hedged, hypothetical or negated) and how many claims name
+        it, counted in the matching documents only (so --from/--to/--doc/outlet narrow the
+        counts as well as the list)."""
         where = published_between(date_from, date_to)
         if outlet:
             where.append(outlet_matches(outlet))
@@ -215,6 +224,7 @@ class RecordReads(DocumentReads):
         mention_count = func.sum(func.json_array_length(places.c.mentions)).label("mention_count")
         place_events, place_claims = events_per_place(), claims_per_place()
         event_count, events_on = per_place(place_events)
+        asserted_count, _ = per_place(place_events, "asserted")
         claim_count, claims_on = per_place(place_claims)
         joined = (
             places.join(documents, places.c.doc_id == documents.c.id)
@@ -234,6 +244,7 @@ class RecordReads(DocumentReads):
                 mention_count,
                 doc_count,
                 event_count.label("event_count"),
+                asserted_count.label("asserted_event_count"),
                 claim_count.label("claim_count"),
             )
             .select_from(joined)
@@ -245,7 +256,9 @@ class RecordReads(DocumentReads):
             rows = conn.execute(paged(stmt, limit, offset)).mappings().all()
         return [
             {**row, "mention_count": int(row["mention_count"] or 0),
-             "event_count": int(row["event_count"]), "claim_count": int(row["claim_count"])}
+             "event_count": int(row["event_count"]),
+             "asserted_event_count": int(row["asserted_event_count"]),
+             "claim_count": int(row["claim_count"])}
             for row in rows
         ]
 
