@@ -24,6 +24,7 @@ from claimtrack.errors import StoreError
 from claimtrack.link.stories import DEFAULT_SETTINGS, StorySettings
 from claimtrack.link.threads import Embedder
 from claimtrack.settings import default_database_url
+from claimtrack.store.contest_reads import ContestReads
 from claimtrack.store.documents import MIN_PREFIX, load_document_in
 from claimtrack.store.engine import migrate, open_engine, safe_url
 from claimtrack.store.queries import BBox, Position
@@ -36,7 +37,7 @@ __all__ = ["MIN_PREFIX", "TITLE_FALLBACK_CHARS", "BBox", "Position", "Store",
            "load_document_in"]
 
 
-class Store(Writes, RecordReads, StoryReads, ThreadReads):
+class Store(Writes, RecordReads, StoryReads, ThreadReads, ContestReads):
     """Where processed articles live between runs; the CLI, API and web app all read it."""
 
     story_settings: StorySettings = DEFAULT_SETTINGS

@@ -185,6 +185,7 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     submission and kept. ``with_pages=False`` serves the API alone.
     """
     from claimtrack.web.api import router
+    from claimtrack.web.contests_api import router as contests_router
 
     api_settings = ApiSettings.from_env(token=token, read_token_required=read_token_required,
                                         max_body_bytes=max_body_bytes)
@@ -199,6 +200,7 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     app.add_exception_handler(StoreError, _store_error)
     app.add_middleware(Guard, max_body_bytes=api_settings.max_body_bytes)
     app.include_router(router)
+    app.include_router(contests_router)
     if with_pages:
         _mount_pages(app, lambda: store)
     return app
