@@ -1,8 +1,9 @@
 // The page's views, chosen by the URL fragment: #/articles[/ID], #/map[/GEONAMES_ID],
-// #/timeline[/DAY], #/threads, #/search/QUERY.
+// #/timeline[/DAY], #/threads, #/contests[/ACTOR], #/search/QUERY.
 
 import { ApiError, setToken } from "./api.js";
 import { showArticles } from "./article.js";
+import { showContests } from "./contests.js";
 import { el, fill } from "./dom.js";
 import { showMap } from "./map.js";
 import { showSearch } from "./search.js";
@@ -11,6 +12,7 @@ import { showTimeline } from "./timeline.js";
 
 const VIEWS = {
   articles: showArticles, map: showMap, timeline: showTimeline, threads: showThreads, search: showSearch,
+  contests: showContests,
 };
 let generation = 0;
 
