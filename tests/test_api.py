@@ -150,6 +150,9 @@ FILTERS: list[tuple[str, dict[str, str], Predicate]] = [
     ("claims", {"to": "2024-03-05"}, lambda c: c["published"] <= "2024-03-05"),
     ("events", {"type": "assault"}, lambda e: e["type"] == "ASSAULT"),
     ("events", {"stance": "deny"}, lambda e: e["stance"] == "deny"),
+    ("events", {"status": "denied"}, lambda e: e["status"] == "denied"),
+    ("events", {"status": "asserted"}, lambda e: e["status"] == "asserted"),
+    ("events", {"status": ["denied", "hedged"]}, lambda e: e["status"] in {"denied", "hedged"}),
     ("events", {"source": "ministry"}, lambda e: "ministry" in _low(e["source_name"])),
     ("events", {"actor_country": "fji"}, lambda e: _parties(e, "actors", "country", "FJI")),
     ("events", {"actor_sector": "MIL"}, lambda e: _parties(e, "actors", "sector", "MIL")),
@@ -173,7 +176,8 @@ FILTERS: list[tuple[str, dict[str, str], Predicate]] = [
 
 
 @pytest.mark.parametrize(("path", "params", "keep"), FILTERS,
-                         ids=[f"{p}-{'&'.join(q)}" for p, q, _ in FILTERS])
+                         ids=[f"{p}-{'&'.join(f'{k}={v}' for k, v in q.items())}"
+                              for p, q, _ in FILTERS])
 def test_api_filter_keeps_exactly_the_matching_items(client: TestClient, path: str,
                                                      params: dict[str, str],
                                                      keep: Predicate) -> None:
@@ -331,6 +335,7 @@ def test_api_not_found_is_json(client: TestClient, path: str) -> None:
 @pytest.mark.parametrize(("path", "params"), [
     ("claims", {"limit": 0}), ("claims", {"limit": 501}), ("claims", {"stance": "maybe"}),
     ("events", {"from": "yesterday"}), ("events", {"bbox": "1,2,3"}),
+    ("events", {"status": "refuted"}), ("events", {"status": ["denied", "DENIED"]}),
     ("places", {"bbox": "10,80,20,70"}), ("places", {"bbox": "nan,0,1,1"}),
     ("threads", {"min_size": 0}),
 ])
@@ -340,6 +345,51 @@ def test_api_invalid_parameters_are_422_json(client: TestClient, path: str,
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["status"] == 422 and error["message"]
+
+
+def test_api_events_carry_status_and_reporting_source(client: TestClient) -> None:
+    every = items(client, "events")
+    assert every and all(e["status"] in {"asserted", "denied", "hedged", "hypothetical",
+                                         "negated"} and "reported_by" in e for e in every)
+    denied = items(client, "events", status="denied")
+    assert denied and all(e["reported_by"] and e["stance"] == "deny" for e in denied)
+
+
+def test_api_border_post_denial_is_a_denied_event(tmp_path: Path, pipeline: Any) -> None:
+    """examples/border_post.txt: the rebel command's denial reports an ASSAULT that the API
+    lists under status=denied, with who denies it, and never under status=asserted."""
+    from tests.conftest import EXAMPLES
+
+    url = f"sqlite:///{tmp_path / 'border.db'}"
+    text = (EXAMPLES / "border_post.txt").read_text(encoding="utf-8")
+    (outcome,) = pipeline.run([raw_from_string(text, name="border_post.txt",
+                                               published=date(2024, 3, 5))])
+    assert outcome.document is not None, outcome.error
+    with Store(url) as store:
+        store.save(outcome.document)
+    with TestClient(create_app(url, with_pages=False)) as border:
+        (denied,) = items(border, "events", status="denied")
+        assert (denied["type"], denied["trigger_text"], denied["reported_by"]) == (
+            "ASSAULT", "attacking", "rebel command")
+        asserted = items(border, "events", status="asserted")
+        assert asserted and "attacking" not in {e["trigger_text"] for e in asserted}
+        both = items(border, "events", status=["asserted", "denied"])
+        assert len(both) == len(asserted) + 1 == len(items(border, "events"))
+        doc = border.get(f"/api/v1/documents/{outcome.document.id}").json()
+        attacking = next(e for e in doc["events"] if e["trigger_text"] == "attacking")
+        assert (attacking["status"], attacking["reported_by"]) == ("denied", "rebel command")
+        kharkiv = next(p for p in items(border, "places") if p["name"] == "Kharkiv")
+        assert kharkiv["asserted_event_count"] <= kharkiv["event_count"]
+
+
+def test_api_openapi_declares_the_event_status_filter(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/events"]["get"]
+    status = next(p for p in operation["parameters"] if p["name"] == "status")
+    assert status["in"] == "query"
+    schema = status["schema"]["anyOf"][0]
+    assert schema["type"] == "array"
+    assert schema["items"]["enum"] == ["asserted", "denied", "hedged", "hypothetical",
+                                       "negated"]
 
 
 def test_api_ambiguous_or_short_reference_is_400(client: TestClient) -> None:

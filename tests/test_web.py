@@ -318,6 +318,95 @@ def test_web_search_finds_articles_and_claims_on_the_server(page: Any, server: s
     assert results.locator(".search-docs li", has_text="Border talks").count() == 0
 
 
+# -- event status ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def border_post(pipeline: Any) -> Document:
+    """examples/border_post.txt, whose rebel command denies the ASSAULT."""
+    from tests.conftest import EXAMPLES
+
+    text = (EXAMPLES / "border_post.txt").read_text(encoding="utf-8")
+    (doc,) = claimtrack.process_many(
+        [raw_from_string(text, name="border_post.txt", published=date(2024, 3, 5))], pipeline)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def status_server(border_post: Document,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store of its own (its threads would change the board above): border_post and two
+    hand-made articles with placed denials: the army denies anything happened in Kharkiv;
+    Lavrov denies Russian troops are in Ukraine."""
+    from tests.test_store import doc_border, doc_kharkiv
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('status') / 'store.db'}"
+    with Store(url) as store:
+        for doc in (border_post, doc_kharkiv(), doc_border()):
+            store.save(doc)
+    with serving(create_app(url)) as base:
+        yield base
+
+
+def event_item(scope: Any, status: str, text: str) -> Any:
+    return scope.locator(f"li.event.status-{status}", has_text=text)
+
+
+def struck(item: Any) -> bool:
+    body = item.locator(".event-body")
+    return "line-through" in body.evaluate("n => getComputedStyle(n).textDecorationLine")
+
+
+def test_web_article_marks_the_denied_event(page: Any, status_server: str,
+                                           border_post: Document) -> None:
+    open_view(page, status_server, f"#/articles/{border_post.id}")
+    events = page.locator("#article .events-list")
+    denied = event_item(events, "denied", "attacking")
+    assert denied.count() == 1 and "ASSAULT" in denied.inner_text()
+    assert denied.locator(".status-badge").inner_text().lower() == "denied by rebel command"
+    assert struck(denied)
+    asserted = event_item(events, "asserted", "rebel forces")
+    assert asserted.count() == 1 and not struck(asserted)
+    assert asserted.locator(".status-badge").inner_text().lower().startswith("asserted by")
+    assert "1 denied" in page.locator("#article h3", has_text="Events").inner_text()
+    assert events.locator("li.event:not(:has(.status-badge))").count() == 0
+
+
+def test_web_map_popup_shows_event_status(page: Any, status_server: str) -> None:
+    open_view(page, status_server, "#/map/706483")
+    assert page.locator("#panel-title").inner_text().startswith("Kharkiv")
+    panel = page.locator("#map-panel")
+    denied = event_item(panel, "denied", "happened")
+    assert denied.count() == 1 and struck(denied)
+    assert denied.locator(".status-badge").inner_text().lower() == "denied by the army"
+    assert event_item(panel, "asserted", "hit").count() == 1
+    assert "1 denied" in panel.locator("p", has_text="events").first.inner_text()
+    # Ukraine's only event is Lavrov's denial: a dashed marker, not a place where it happened
+    ukraine = marker(page, "Ukraine")
+    classes = ukraine.get_attribute("class") or ""
+    assert "disputed-events" in classes and "has-events" not in classes
+    assert "(0 asserted)" in ukraine.locator("title").text_content()
+    assert "has-events" in (marker(page, "Kharkiv").get_attribute("class") or "")
+
+
+def test_web_timeline_lists_the_denied_event_as_denied(page: Any, status_server: str) -> None:
+    open_view(page, status_server, "#/timeline/2024-03-05")
+    day = page.locator('#timeline g.day[data-day="2024-03-05"]')
+    assert int(day.get_attribute("data-asserted") or 0) < int(day.get_attribute("data-events") or 0)
+    assert day.locator("rect.bar.events.not-asserted").count() == 1
+    listing = page.locator("#timeline-list")
+    denied = event_item(listing, "denied", "attacking")
+    assert denied.count() == 1 and struck(denied)
+    assert denied.locator(".status-badge").inner_text().lower() == "denied by rebel command"
+
+
+def test_web_threads_board_lists_events_with_their_status(page: Any, status_server: str) -> None:
+    open_view(page, status_server, "#/threads")
+    denied = event_item(page.locator("#threads-board"), "denied", "ASSAULT")
+    assert denied.count() >= 1
+    assert "denied by rebel command" in denied.first.inner_text().lower()
+
+
 # -- untrusted text --------------------------------------------------------------------------
 
 

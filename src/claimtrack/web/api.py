@@ -34,17 +34,23 @@ case. ``doc`` is a document id or a unique prefix of at least 4 characters.
     ?to ?per_story (bool: a claim's copies in near-duplicate articles are one row)
     item: {doc_id, id, kind, stance, source_entity, source_name, source_text, source_start,
            source_end, cue, cue_start, cue_end, content_start, content_end, content_text,
-           parent, sentence, confidence, story_id, title, outlet, url, published}
+           parent, sentence, confidence, polarity (positive|negative), proposition, story_id,
+           title, outlet, url, published}
            (+ copies, outlets with per_story); newest articles first.
-``GET /api/v1/events``  ?type (PLOVER) ?source ?stance ?actor_country ?actor_sector
-    ?target_country ?target_sector ?place ?bbox ?outlet ?doc ?from ?to ?per_story
+``GET /api/v1/events``  ?type (PLOVER) ?status (asserted|denied|hedged|hypothetical|negated,
+    repeat for several) ?source ?stance ?actor_country ?actor_sector ?target_country
+    ?target_sector ?place ?bbox ?outlet ?doc ?from ?to ?per_story
     item: {doc_id, id, type, mode, context, trigger_start, trigger_end, trigger_text, claim,
-           actors, targets, negated, hypothetical, place, date, proposed, source_name, stance,
-           claim_text, place_name, place_country, lat, lon, story_id, title, outlet, url,
-           published}; actors/targets: [{text, entity, country, sector}].
+           actors, targets, negated, hypothetical, place, date, proposed, status, reported_by,
+           source_name, stance, claim_text, place_name, place_country, lat, lon, story_id,
+           title, outlet, url, published}; actors/targets: [{text, entity, country, sector}].
+    ``status`` is how the article holds the event (a denied event is something its source
+    rejects, never a fact); ``reported_by`` the reporting claim's source ("" if none).
 ``GET /api/v1/places``  ?place (name) ?country (ISO-2) ?bbox ?outlet ?doc ?from ?to
     item: {geonames_id, name, country, admin1, feature_class, feature_code, lat, lon,
-           mention_count, doc_count, event_count, claim_count}; most-named first.
+           mention_count, doc_count, event_count, asserted_event_count, claim_count};
+    most-named first. ``event_count`` counts every event reported there,
+    ``asserted_event_count`` those asserted (not denied, hedged, hypothetical or negated).
 ``GET /api/v1/stories``  ?min_size (default 1)
     item: {story_id, size, title, outlets, first_published, last_published}.
 ``GET /api/v1/stories/{story}``  story id, or the id/prefix of one of its documents
@@ -104,6 +110,10 @@ ITEM_KEYS = ("published", "doc_id", "id")
 
 StanceName = Literal["assert", "deny", "hedge", "no_comment", "question"]
 KindName = Literal["direct", "indirect", "mixed", "according_to", "narration"]
+StatusName = Literal["asserted", "denied", "hedged", "hypothetical", "negated"]
+Statuses = Annotated[list[StatusName] | None, Query(
+    description="Keep events the article holds so (repeat for several): asserted, denied (a "
+                "source rejects it), hedged, hypothetical or negated.")]
 Text = Annotated[str | None, Query(max_length=200)]
 Code = Annotated[str | None, Query(max_length=16)]
 DateFrom = Annotated[date | None, Query(alias="from", description="Published on or after.")]
@@ -292,12 +302,14 @@ def list_events(store: StoreDep, type: Code = None, source: Text = None,
                 actor_sector: Code = None, target_country: Code = None,
                 target_sector: Code = None, place: Text = None, bbox: BBoxText = None,
                 outlet: Text = None, doc: DocRef = None, date_from: DateFrom = None,
-                date_to: DateTo = None, per_story: bool = False, cursor: Cursor = None,
-                limit: Limit = DEFAULT_LIMIT) -> Page:
-    """PLOVER events with who reports them and where they happened."""
+                date_to: DateTo = None, per_story: bool = False, status: Statuses = None,
+                cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> Page:
+    """PLOVER events with their status (a denied event is not a fact), who reports them and
+    where they happened."""
     box, doc_id = parse_bbox(bbox), doc_filter(store, doc)
     return paged(lambda n, o, a: store.events(
-        type=type, source=source, stance=stance, actor_country=actor_country,
+        status=status or None, type=type, source=source, stance=stance,
+        actor_country=actor_country,
         actor_sector=actor_sector, target_country=target_country, target_sector=target_sector,
         place=place, bbox=box, outlet=outlet, doc_id=doc_id, date_from=date_from,
         date_to=date_to, per_story=per_story, limit=n, offset=o, after=a),

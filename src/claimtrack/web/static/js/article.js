@@ -4,7 +4,8 @@
 
 import { getJSON } from "./api.js";
 import {
-  STANCES, articleLink, byline, day, el, fill, stanceClass, stanceLabel,
+  STANCES, articleLink, byline, day, el, fill, stanceClass, stanceLabel, statusBadge, statusClass,
+  statusCounts,
 } from "./dom.js";
 
 const LIST_SIZE = 200;
@@ -169,7 +170,8 @@ function claimsTable(doc) {
   },
   el("td", {}, sourceOf(doc, claim)),
   el("td", {}, claim.cue || "-"),
-  el("td", {}, el("span", { class: `swatch ${stanceClass(claim.stance)}` }, stanceLabel(claim.stance))),
+  el("td", {}, el("span", { class: `swatch ${stanceClass(claim.stance)}` }, stanceLabel(claim.stance)),
+    claim.polarity === "negative" ? el("span", { class: "polarity", title: "The claim says something is not so" }, " (negative)") : ""),
   el("td", {}, claim.kind),
   el("td", {}, claim.content_text)));
   return el("table", { class: "claims-table" },
@@ -197,14 +199,18 @@ function eventsList(doc) {
   }).join("; ");
   return el("ul", { class: "events-list" }, (doc.events || []).map((event) => {
     const place = event.place ? places.get(event.place) : null;
-    const flags = [event.negated && "negated", event.hypothetical && "hypothetical", ...(event.context || [])].filter(Boolean);
-    return el("li", {},
-      el("strong", {}, event.type), event.mode ? ` (${event.mode})` : "", " ",
-      el("q", {}, event.trigger_text), " ",
-      party(event.actors) ? `${party(event.actors)}` : "",
-      party(event.targets) ? ` \u2192 ${party(event.targets)}` : "",
-      place ? [" at ", el("a", { href: `#/map/${place.geonames_id}` }, place.name)] : "",
-      event.date ? `, ${event.date}` : "",
+    const flags = [event.negated && event.status !== "negated" && "negated trigger",
+      event.hypothetical && event.status !== "hypothetical" && "hypothetical trigger",
+      ...(event.context || [])].filter(Boolean);
+    return el("li", { class: `event ${statusClass(event.status)}`, dataset: { event: event.id, status: event.status } },
+      statusBadge(event), " ",
+      el("span", { class: "event-body" },
+        el("strong", {}, event.type), event.mode ? ` (${event.mode})` : "", " ",
+        el("q", {}, event.trigger_text), " ",
+        party(event.actors) ? `${party(event.actors)}` : "",
+        party(event.targets) ? ` \u2192 ${party(event.targets)}` : "",
+        place ? [" at ", el("a", { href: `#/map/${place.geonames_id}` }, place.name)] : "",
+        event.date ? `, ${event.date}` : ""),
       flags.length ? el("span", { class: "flags" }, ` (${flags.join(", ")})`) : "");
   }));
 }
@@ -243,7 +249,7 @@ function renderArticle(doc) {
   if (doc.status && doc.status !== "analysed") parts.push(el("p", { class: "notice" }, doc.status));
   parts.push(stanceSummary(doc), legend(), toggle, articleBody(doc));
   if ((doc.claims || []).length) parts.push(el("h3", {}, `Claims (${doc.claims.length})`), claimsTable(doc));
-  if ((doc.events || []).length) parts.push(el("h3", {}, `Events (${doc.events.length}, PLOVER)`), eventsList(doc));
+  if ((doc.events || []).length) parts.push(el("h3", {}, `Events (${doc.events.length}, PLOVER: ${statusCounts(doc.events)})`), eventsList(doc));
   if ((doc.places || []).length) parts.push(el("h3", {}, `Places (${doc.places.length}, GeoNames)`), placesList(doc));
   return parts.filter(Boolean);
 }

@@ -18,6 +18,38 @@ export function stanceLabel(stance) {
   return STANCE_LABELS[stance] || String(stance || "unknown stance");
 }
 
+/** How an article holds an event (the Event.status values): only "asserted" reads as a fact. */
+export const EVENT_STATUSES = ["asserted", "denied", "hedged", "hypothetical", "negated"];
+
+/** The CSS class for an event status; unknown values get a fixed class, never the raw value. */
+export function statusClass(status) {
+  return EVENT_STATUSES.includes(status) ? `status-${status}` : "status-other";
+}
+
+/** "denied by Russia", "hedged by the army", "hypothetical per NATO", "negated per X";
+ * "asserted by X" for the rest. A denied event is never shown without it. */
+export function statusLabel(event) {
+  const status = EVENT_STATUSES.includes(event.status) ? event.status : "unknown status";
+  const who = event.reported_by || "the outlet";
+  const by = status === "denied" || status === "hedged" || status === "asserted" ? "by" : "per";
+  return `${status} ${by} ${who}`;
+}
+
+/** A badge with the event's status and who holds it so. */
+export function statusBadge(event) {
+  return el("span", {
+    class: `status-badge ${statusClass(event.status)}`,
+    title: event.status === "denied" ? "A source rejects this event: not a fact" : null,
+  }, statusLabel(event));
+}
+
+/** Counts of events by status, "2 asserted, 1 denied", in EVENT_STATUSES order. */
+export function statusCounts(events) {
+  const counts = new Map();
+  for (const event of events) counts.set(event.status, (counts.get(event.status) || 0) + 1);
+  return EVENT_STATUSES.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`).join(", ");
+}
+
 /** Only web links and in-page fragments become hrefs; anything else (javascript:, data:) is dropped. */
 export function safeHref(value) {
   const text = String(value || "");

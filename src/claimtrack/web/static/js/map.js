@@ -3,7 +3,9 @@
 // graticule always. Click a place to list the events that happened there.
 
 import { allPages, getOutlines } from "./api.js";
-import { articleLink, byline, el, fill, stanceClass, stanceLabel, svg } from "./dom.js";
+import {
+  articleLink, byline, el, fill, stanceClass, stanceLabel, statusBadge, statusClass, statusCounts, svg,
+} from "./dom.js";
 
 const WORLD = [-180, -90, 360, 180];
 const MIN_SPAN = 8; // degrees of longitude when fitting to places
@@ -96,6 +98,21 @@ function radiusOf(place) {
   return 3 + 2 * Math.sqrt((place.event_count || 0) + (place.claim_count || 0) / 2);
 }
 
+/** Events reported at a place, "3 events (1 asserted)": the rest are denied, hedged and so on. */
+function eventsText(place) {
+  const all = place.event_count || 0;
+  const asserted = place.asserted_event_count ?? all;
+  return `${all} events${all && asserted !== all ? ` (${asserted} asserted)` : ""}`;
+}
+
+/** A place with asserted events is marked as one where something happened; a place whose
+ * events are only denied, hedged, hypothetical or negated gets a dashed marker instead. */
+function markerClass(place) {
+  const asserted = place.asserted_event_count ?? place.event_count;
+  if (asserted) return " has-events";
+  return place.event_count ? " disputed-events" : "";
+}
+
 /** Marker radii are in screen pixels whatever the zoom. */
 function applyViewBox(map) {
   map.setAttribute("viewBox", viewBox.map((v) => v.toFixed(4)).join(" "));
@@ -110,10 +127,10 @@ function markerLayer(map, places) {
   const located = places.filter((p) => Number.isFinite(p.lon) && Number.isFinite(p.lat))
     .sort((a, b) => radiusOf(b) - radiusOf(a)); // small ones on top
   return svg("g", { class: "markers" }, located.map((place) => {
-    const label = `${place.name}${place.country ? ` (${place.country})` : ""}: ${place.event_count} events, `
+    const label = `${place.name}${place.country ? ` (${place.country})` : ""}: ${eventsText(place)}, `
       + `${place.claim_count} claims, named in ${place.doc_count} articles`;
     return svg("circle", {
-      class: `place-marker${place.event_count ? " has-events" : ""}${selected === place.geonames_id ? " selected" : ""}`,
+      class: `place-marker${markerClass(place)}${selected === place.geonames_id ? " selected" : ""}`,
       cx: place.lon, cy: -place.lat, r: 1,
       tabindex: 0, role: "button", "aria-label": label,
       dataset: { name: place.name, geonamesId: place.geonames_id, radius: radiusOf(place) },
@@ -145,11 +162,16 @@ function renderPanel(place) {
     el("h2", { id: "panel-title" }, place.name),
     el("p", { class: "meta" }, [place.admin1, place.country].filter(Boolean).join(", "),
       ` \u00b7 ${Number(place.lat).toFixed(3)}, ${Number(place.lon).toFixed(3)} \u00b7 GeoNames ${place.geonames_id}`),
-    el("p", {}, `${place.event_count} events, ${place.claim_count} claims, named in ${place.doc_count} articles.`),
+    el("p", {}, `${place.event_count} events${here.length ? ` (${statusCounts(here)})` : ""}, `
+      + `${place.claim_count} claims, named in ${place.doc_count} articles.`),
     here.length
-      ? el("ul", { class: "panel-events" }, here.map((event) => el("li", {},
-        el("strong", {}, event.type), event.mode ? ` (${event.mode})` : "", " ",
-        el("q", {}, event.trigger_text),
+      ? el("ul", { class: "panel-events" }, here.map((event) => el("li", {
+        class: `event ${statusClass(event.status)}`, dataset: { event: event.id, status: event.status },
+      },
+        statusBadge(event), " ",
+        el("span", { class: "event-body" },
+          el("strong", {}, event.type), event.mode ? ` (${event.mode})` : "", " ",
+          el("q", {}, event.trigger_text)),
         el("div", { class: "meta" },
           event.source_name ? [el("span", { class: `swatch ${stanceClass(event.stance)}` }, stanceLabel(event.stance)), ` by ${event.source_name} \u00b7 `] : "",
           event.date ? `${event.date} \u00b7 ` : "", byline(event)),

@@ -2,7 +2,9 @@
 // thread's claims side by side: asserting, denying, and the other stances.
 
 import { allPages, getJSON } from "./api.js";
-import { articleLink, byline, el, fill, stanceClass, stanceLabel } from "./dom.js";
+import {
+  articleLink, byline, el, fill, stanceClass, stanceLabel, statusBadge, statusClass,
+} from "./dom.js";
 
 const DETAILED = 40; // threads whose sides are loaded at once; the rest on request
 const COLUMNS = [["for", "For (asserting)"], ["against", "Against (denying)"]];
@@ -31,6 +33,22 @@ function sidesGrid(detail) {
   claims.length ? el("ul", {}, claims.map((c) => claimCard({ stance, ...c }))) : el("p", { class: "empty" }, "none"))));
 }
 
+/** The events the thread's claims report, each with its status: a denied one is no fact. */
+function threadEvents(detail) {
+  const events = detail.events || [];
+  if (!events.length) return null;
+  return el("div", { class: "thread-events" },
+    el("h4", {}, `Events reported (${events.length})`),
+    el("ul", {}, events.map((e) => el("li", {
+      class: `event ${statusClass(e.status)}`, dataset: { event: e.event_id, status: e.status },
+    },
+    statusBadge(e), " ",
+    el("span", { class: "event-body" }, el("strong", {}, e.type), " ",
+      (e.actors || []).join(", ") || "?",
+      (e.targets || []).length ? ` \u2192 ${e.targets.join(", ")}` : ""), " ",
+    articleLink(e.doc_id, "article")))));
+}
+
 function threadCard(thread, detail) {
   const dates = [thread.first_published, thread.last_published].filter(Boolean);
   const range = dates.length ? (dates[0] === dates[1] ? dates[0] : dates.join(" \u2013 ")) : "undated";
@@ -43,14 +61,14 @@ function threadCard(thread, detail) {
     el("h3", {}, thread.text),
     el("p", { class: "meta" }, `${thread.size} claims \u00b7 ${range} \u00b7 ${stances}`)));
   if (detail) {
-    card.append(sidesGrid(detail));
+    card.append(sidesGrid(detail), threadEvents(detail) || "");
   } else {
     card.append(el("button", {
       type: "button",
       onclick: async (e) => {
         e.target.disabled = true;
         const loaded = await getJSON(`threads/${encodeURIComponent(thread.thread_id)}`);
-        e.target.replaceWith(sidesGrid(loaded));
+        e.target.replaceWith(sidesGrid(loaded), threadEvents(loaded) || "");
       },
     }, "Show the claims"));
   }

@@ -2,7 +2,9 @@
 // list its events and claims; click it again to clear.
 
 import { allPages } from "./api.js";
-import { articleLink, byline, el, fill, stanceClass, stanceLabel, svg } from "./dom.js";
+import {
+  articleLink, byline, el, fill, stanceClass, stanceLabel, statusBadge, statusClass, svg,
+} from "./dom.js";
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86400000;
@@ -69,24 +71,28 @@ function drawTimeline(chart, bins, selectedDay) {
     const x = 60 + i * BAR;
     const b = bins.get(iso) || { events: [], claims: [] };
     const eh = (b.events.length / maxEvents) * HALF;
+    const asserted = b.events.filter((e) => e.status === "asserted").length;
+    const ah = (asserted / maxEvents) * HALF; // the asserted part, solid; the rest pale
     const ch = (b.claims.length / maxClaims) * HALF;
-    const label = `${iso}: ${b.events.length} events, ${b.claims.length} claims`;
+    const disputed = b.events.length - asserted;
+    const label = `${iso}: ${b.events.length} events${disputed ? ` (${asserted} asserted, ${disputed} denied, hedged or otherwise not asserted)` : ""}, ${b.claims.length} claims`;
     const empty = !b.events.length && !b.claims.length;
     return svg("g", {
       class: `day${empty ? " empty" : ""}${iso === selectedDay ? " selected" : ""}`,
-      dataset: { day: iso, events: b.events.length, claims: b.claims.length },
+      dataset: { day: iso, events: b.events.length, asserted, claims: b.claims.length },
       tabindex: empty ? null : 0, role: empty ? null : "button", "aria-label": label,
       onclick: () => { if (!empty) choose(iso, selectedDay); },
       onkeydown: (e) => { if (!empty && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); choose(iso, selectedDay); } },
     },
     svg("title", {}, label),
     svg("rect", { class: "hit", x: x - 1, y: 0, width: BAR, height: 2 * HALF + 20 }),
-    svg("rect", { class: "bar events", x, y: axis - eh, width: BAR - 4, height: eh }),
+    svg("rect", { class: "bar events not-asserted", x, y: axis - eh, width: BAR - 4, height: eh - ah }),
+    svg("rect", { class: "bar events", x, y: axis - ah, width: BAR - 4, height: ah }),
     svg("rect", { class: "bar claims", x, y: axis, width: BAR - 4, height: ch }),
     i % labelEvery === 0 ? svg("text", { class: "tick", x, y: height - 8 }, iso) : null);
   });
   fill(chart,
-    svg("text", { class: "series-label", x: 4, y: 14 }, `events (max ${maxEvents})`),
+    svg("text", { class: "series-label", x: 4, y: 14 }, `events (max ${maxEvents}; pale: not asserted)`),
     svg("text", { class: "series-label", x: 4, y: 2 * HALF + 16 }, `claims (max ${maxClaims})`),
     svg("line", { class: "axis", x1: 56, x2: width, y1: axis, y2: axis }),
     ...groups,
@@ -105,9 +111,13 @@ function listDay(target, iso, bin) {
     el("h2", {}, `${iso}: ${bin.events.length} events, ${bin.claims.length} claims`),
     el("p", {}, el("a", { href: "#/timeline" }, "Clear the day filter")),
     el("h3", {}, "Events"),
-    events.length ? el("ul", { class: "day-events" }, events.map((e) => el("li", {},
-      el("strong", {}, e.type), e.mode ? ` (${e.mode})` : "", " ", el("q", {}, e.trigger_text),
-      e.place_name ? [" at ", el("a", { href: `#/map/${e.place}` }, e.place_name)] : "",
+    events.length ? el("ul", { class: "day-events" }, events.map((e) => el("li", {
+      class: `event ${statusClass(e.status)}`, dataset: { event: e.id, status: e.status },
+    },
+      statusBadge(e), " ",
+      el("span", { class: "event-body" },
+        el("strong", {}, e.type), e.mode ? ` (${e.mode})` : "", " ", el("q", {}, e.trigger_text),
+        e.place_name ? [" at ", el("a", { href: `#/map/${e.place}` }, e.place_name)] : ""),
       el("div", { class: "meta" },
         e.source_name ? [el("span", { class: `swatch ${stanceClass(e.stance)}` }, stanceLabel(e.stance)), ` by ${e.source_name} \u00b7 `] : "",
         byline(e), " \u00b7 ", articleLink(e.doc_id, e.title)))))
