@@ -229,3 +229,51 @@ def test_contests_view_is_documented() -> None:
     assert code == EXIT_OK and "contests" in out
     code, out, _ = run("contests", "--help")
     assert all(option in out for option in ("--actor", "--limit", "--json", "--db"))
+
+
+# -- the web page ------------------------------------------------------------------------------
+
+
+def test_contests_view_web_panel_lists_both_directions(docs: list[Document],
+                                                       tmp_path: Path) -> None:
+    """In a real browser (tests/test_web.py's chromium and server): the actor from the URL or
+    the input, the two lists as text, and no script or console error (CSP refusals among
+    them)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_web import CHROMIUM_ARGS, _chromium, open_view, serving
+
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    with Store(url) as store:
+        for doc in docs:
+            store.save(doc)
+    problems: list[str] = []
+    with serving(create_app(url)) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            open_view(page, base, "#/contests/RUS")
+            board = page.locator("#contests-board")
+            assert page.input_value("#contests-actor") == "RUS"
+            assert board.locator(".summary").inner_text().startswith("RUS: asserts 0 propositions")
+            expect(board.locator("section[data-direction=asserts] article.contest")).to_have_count(0)
+            denies = board.locator("section[data-direction=denies] article.contest")
+            assert denies.count() >= 2
+            troops = denies.filter(has_text="Russian troops")
+            assert "Nico Tak" in troops.locator(".opponents").inner_text()
+            assert troops.locator("li[data-role=opponent]").count() >= 1
+            page.fill("#contests-actor", "Nico Tak")
+            page.press("#contests-actor", "Enter")
+            asserts = board.locator("section[data-direction=asserts] article.contest")
+            expect(asserts).to_have_count(1)
+            assert "RUS" in asserts.locator(".opponents").inner_text()
+            assert page.url.endswith("#/contests/Nico%20Tak")
+            page.fill("#contests-actor", "farmers")
+            page.click("#contests-show")
+            expect(board.locator("p.empty")).to_have_count(2)
+            assert page.url.endswith("#/contests/farmers")
+        finally:
+            browser.close()
+    assert problems == []
