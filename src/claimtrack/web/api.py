@@ -63,6 +63,8 @@ case. ``doc`` is a document id or a unique prefix of at least 4 characters.
 ``GET /api/v1/threads/{thread}``  thread id, or DOC:CLAIM of any of its claims
     the list item plus sides: {stance: [{doc_id, claim_id, source, source_country,
     source_sector, outlet, published, text}]}.
+``GET /api/v1/contests``  ?actor (required)  who contradicts an actor: see
+    :mod:`claimtrack.web.contests_api` (the same paging and errors).
 
 ``bbox`` is ``min_lon,min_lat,max_lon,max_lat`` in degrees (min_lon > max_lon crosses the
 antimeridian).
