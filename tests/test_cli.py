@@ -177,7 +177,7 @@ def test_cli_places_table_shows_event_and_claim_counts(stored_places: str) -> No
     assert code == EXIT_OK and "event count" in out and "claim count" in out
     kharkiv_line = next(line for line in out.splitlines() if "Харків" in line)
     cells = [cell.strip() for cell in kharkiv_line.split("│")[1:-1]]
-    assert cells[5:] == ["1", "3", "2", "2"]  # doc, mention, event and claim counts
+    assert cells[5:] == ["1", "3", "2", "1", "2"]  # doc, mention, event, asserted and claims
 
 
 def test_cli_places_geojson_file_is_a_feature_collection_in_lon_lat_order(
@@ -196,8 +196,8 @@ def test_cli_places_geojson_file_is_a_feature_collection_in_lon_lat_order(
     assert kharkiv["properties"] == {
         "geonames_id": 706483, "name": "Харків", "country": "UA", "admin1": "Kharkiv",
         "feature_class": "P", "feature_code": "PPLA", "doc_count": 1, "mention_count": 3,
-        "event_count": 2, "claim_count": 2,
-    }
+        "event_count": 2, "asserted_event_count": 1, "claim_count": 2,
+    }  # the army denies the second event: reported there, not asserted
 
 
 def test_cli_places_geojson_to_stdout_prints_nothing_else(stored_places: str) -> None:
@@ -263,3 +263,61 @@ def test_cli_lists_threads_and_shows_the_sides(db: str, tmp_path: Path, pipeline
     assert code == EXIT_OK and set(json.loads(out)["sides"]) >= {"for", "against"}
     code, _, err = run("thread", "ffffffff:C1", "--db", db)
     assert code == EXIT_ALL_FAILED and "no stored thread" in err
+
+
+def test_cli_show_and_events_mark_the_denied_assault(db: str, pipeline: object) -> None:
+    """"The rebel command denied attacking the post": the ASSAULT it reports is denied, shown
+    so in the article view, listed by --status denied and never by --status asserted."""
+    run("process", str(EXAMPLE), "--published", "2024-03-05", "--db", db)
+    code, out, _ = run("show", "--db", db)
+    events = out.split("Events (PLOVER)")[1].split("Places (GeoNames)")[0]
+    denied_rows = [line for line in events.splitlines() if "[DENIED by rebel command]" in line]
+    assert code == EXIT_OK and len(denied_rows) == 1
+    assert "ASSAULT" in denied_rows[0] and "The rebel command" in denied_rows[0]
+    assert "attacking" in denied_rows[0]
+    _, out, _ = run("events", "--status", "denied", "--json", "--db", db)
+    (denied,) = json.loads(out)
+    assert (denied["type"], denied["status"], denied["reported_by"]) == (
+        "ASSAULT", "denied", "rebel command")
+    assert denied["trigger_text"] == "attacking"
+    _, out, _ = run("events", "--status", "asserted", "--json", "--db", db)
+    asserted = json.loads(out)
+    assert asserted and all(e["status"] == "asserted" for e in asserted)
+    assert "attacking" not in {e["trigger_text"] for e in asserted}
+    _, out, _ = run("events", "--status", "hedged,denied", "--status", "negated", "--json",
+                    "--db", db)
+    assert [e["trigger_text"] for e in json.loads(out)] == ["attacking"]
+    code, out, _ = run("events", "--status", "denied", "--db", db)
+    assert code == EXIT_OK and "status" in out and "reported by" in out
+    row = next(line for line in out.splitlines() if "ASSAULT" in line)
+    assert "DENIED" in row and "rebel command" in row
+
+
+@pytest.mark.parametrize("value", ["refuted", "denied,maybe", ""])
+def test_cli_events_status_rejects_unknown_values(db: str, value: str) -> None:
+    code, _, err = run("events", "--status", value, "--db", db)
+    if value:
+        assert code == 2 and "unknown status" in err and "asserted, denied, hedged" in err
+    else:  # an empty value filters nothing
+        assert code == EXIT_OK
+
+
+def test_cli_claims_listing_shows_polarity(db: str) -> None:
+    """"Nothing happened in Kharkiv", stored as a negative assertion, says so in its row."""
+    from dataclasses import replace
+
+    from claimtrack.store.repository import Store
+    from tests.test_store import doc_kharkiv
+
+    doc = doc_kharkiv()
+    doc.claims[1] = replace(doc.claims[1], stance="assert", polarity="negative")
+    with Store(db) as store:
+        store.save(doc)
+    code, out, _ = run("claims", "--db", db)
+    assert code == EXIT_OK and "polarity" in out
+    row = next(line for line in out.splitlines() if "Nothing happened" in line)
+    assert "negative" in row and "assert" in row
+    shells = next(line for line in out.splitlines() if "shells hit" in line)
+    assert "positive" in shells
+    _, out, _ = run("claims", "--json", "--db", db)
+    assert sorted(c["polarity"] for c in json.loads(out)) == ["negative", "positive"]

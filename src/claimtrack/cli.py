@@ -1,5 +1,5 @@
 """The ``claimtrack`` command line: process, show, claims, events, places, stories, threads,
-thread, eval, gazetteer, web-assets, serve, batch, check.
+thread, contests, eval, gazetteer, web-assets, serve, batch, check.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.model import STANCES
+from claimtrack.model import EVENT_STATUSES, STANCES
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_ERROR = 0, 1, 2, 3, 4
 
@@ -30,6 +30,17 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _statuses(ctx: click.Context, param: click.Parameter,
+              value: tuple[str, ...]) -> tuple[str, ...] | None:
+    """--status denied --status hedged, or --status denied,hedged: known event statuses only."""
+    names = [part.strip().lower() for item in value for part in item.split(",") if part.strip()]
+    unknown = [name for name in names if name not in EVENT_STATUSES]
+    if unknown:
+        raise click.BadParameter(f"unknown status {unknown[0]!r}; expected one of: "
+                                 f"{', '.join(EVENT_STATUSES)}")
+    return tuple(dict.fromkeys(names)) or None
 
 
 db_option = click.option("--db", "db_url", envvar="CLAIMTRACK_DATABASE_URL", default=None,
@@ -215,7 +226,7 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
         rows = _store(db_url).claims(source=source, stance=stance, kind=kind, doc_id=doc_id,
                                      date_from=date_from, date_to=date_to, limit=limit,
                                      per_story=per_story)
-    columns = ["published", "source_name", "cue", "stance", "kind", "content_text"]
+    columns = ["published", "source_name", "cue", "stance", "polarity", "kind", "content_text"]
     for row in rows if per_story else []:
         row["outlets_text"] = "; ".join(row["outlets"])
     _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
@@ -231,6 +242,10 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @click.option("--asserted-by", "asserted_by", help="The article has this kind of event asserted "
               "by a source coded so, e.g. 'UKR GOV'.")
 @click.option("--denied-by", "denied_by", help="... and denied by a source coded so, e.g. 'RUS GOV'.")
+@click.option("--status", "status", multiple=True, callback=_statuses,
+              metavar="|".join(EVENT_STATUSES),
+              help="How the article holds the event: asserted, denied (a source rejects it), "
+                   "hedged, hypothetical or negated; repeat or separate with commas for several.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
 @click.option("--per-story", is_flag=True,
               help="Count an event once per story: its copies in near-duplicate articles are one "
@@ -242,9 +257,11 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @db_option
 def events(event_type: str | None, actor_code: str | None, target_code: str | None,
            place: str | None, source: str | None, stance: str | None, asserted_by: str | None,
-           denied_by: str | None, doc_id: str | None, per_story: bool, date_from: date | None,
-           date_to: date | None, limit: int, as_json: bool, db_url: str | None) -> None:
-    """List stored events with their actors, targets and the claim reporting them.
+           denied_by: str | None, status: tuple[str, ...] | None, doc_id: str | None,
+           per_story: bool, date_from: date | None, date_to: date | None, limit: int,
+           as_json: bool, db_url: str | None) -> None:
+    """List stored events with their status (asserted, denied, hedged, hypothetical, negated),
+    who reports them, their actors, targets and the claim reporting them.
 
     --asserted-by 'UKR GOV' --denied-by 'RUS GOV' lists the events of the kinds (types) that
     one article reports both asserted by Ukraine's government and denied by Russia's."""
@@ -258,14 +275,16 @@ def events(event_type: str | None, actor_code: str | None, target_code: str | No
             type=event_type, source=source, stance=stance, doc_id=doc_id, date_from=date_from,
             date_to=date_to, limit=limit, actor_country=actor_country, actor_sector=actor_sector,
             target_country=target_country, target_sector=target_sector, place=place,
-            reported_by=reported_by, per_story=per_story)
+            reported_by=reported_by, per_story=per_story, status=status)
     for row in rows:
         for key in ("actors", "targets"):
             row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
+        if not as_json:  # JSON keeps the stored value
+            row["status"] = _status_label(row.get("status"))
         if per_story:
             row["outlets_text"] = "; ".join(row["outlets"])
-    columns = ["published", "type", "proposed", "mode", "actors_text", "targets_text",
-               "source_name", "stance", "place_name", "date"]
+    columns = ["published", "status", "type", "proposed", "mode", "actors_text",
+               "targets_text", "reported_by", "stance", "place_name", "date"]
     _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
 
 
@@ -290,13 +309,19 @@ def _party_code(code: str | None, option: str) -> tuple[str | None, str | None]:
     return (countries[0] if countries else None), (sectors[0] if sectors else None)
 
 
+def _status_label(status: str | None) -> str:
+    """'asserted' as it is; any other status in capitals, so no denial reads as a fact."""
+    return "asserted" if status in (None, "asserted") else str(status).upper()
+
+
 def _actor_label(actor: dict[str, Any]) -> str:
     code = " ".join(x for x in (actor.get("country"), actor.get("sector")) if x)
     return f"{actor.get('text')} [{code}]" if code else str(actor.get("text"))
 
 
 PLACE_PROPERTIES = ("geonames_id", "name", "country", "admin1", "feature_class", "feature_code",
-                    "doc_count", "mention_count", "event_count", "claim_count")
+                    "doc_count", "mention_count", "event_count", "asserted_event_count",
+                    "claim_count")
 
 
 def _place_features(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -341,7 +366,8 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
            date_from: date | None, date_to: date | None, limit: int | None, as_json: bool,
            db_url: str | None) -> None:
     """List stored places with GeoNames ids, coordinates, how often articles name them, and
-    how many events happen there and claims mention them."""
+    how many events are reported there (and how many of those asserted, not denied, hedged,
+    hypothetical or negated) and claims mention them."""
     if limit is None and not geojson_path:
         limit = 50
     with _errors_exit():
@@ -352,7 +378,7 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
         if geojson_path == "-":
             return
     _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count",
-                    "event_count", "claim_count"], as_json)
+                    "event_count", "asserted_event_count", "claim_count"], as_json)
 
 
 SHORT_ID = 12  # characters of a document or story id shown in tables (any unique prefix works)
@@ -660,6 +686,10 @@ def web_assets(tarball: str | None) -> None:
         path, count = install(Path(tarball) if tarball else None)
     click.echo(f"{path}: {count} country outlines from {PACKAGE}")
 
+
+from claimtrack.cli_contests import contests  # its own module; uses the options above
+
+main.add_command(contests)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
