@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -38,11 +38,9 @@ import numpy as np
 from claimtrack.errors import ClaimtrackError
 from claimtrack.model import Document
 
-#: Cosine similarity of two propositions from which claims reporting compatible event frames
-#: are one proposition (chosen on the dev half of Emergent, see evaluation/threads.py).
-FRAME_THRESHOLD = 0.50
-#: Cosine similarity from which two propositions sharing a word are one.
-SIMILARITY_THRESHOLD = 0.62
+# Cosine similarities of two propositions (wordllama) at which the link rule joins them. They
+# were first chosen on Emergent's dev half (0.55-0.62), then raised after a reading of 300 BBC
+# articles showed those values chaining a year of UK politics into one thread.
 #: Three shared words making up this share of the shorter proposition, this close.
 OVERLAP = 0.6
 MANY_WORDS_THRESHOLD = 0.55
@@ -148,16 +146,18 @@ class ThreadClaim:
     def key(self) -> str:
         return f"{self.doc_id}:{self.claim_id}"
 
-    @property
+    # cached: the link rule reads these for every candidate pair (a frozen dataclass without
+    # slots keeps cached_property's value in the instance dict)
+    @cached_property
     def words(self) -> frozenset[str]:
         return frozenset(k for k in self.keys if ":" not in k)
 
-    @property
+    @cached_property
     def predicates(self) -> frozenset[str]:
-        """The verbs of the proposition: what happened."""
+        """The verbs of the proposition, and what it says is not there: what happened."""
         return frozenset(k[5:] for k in self.keys if k.startswith("pred:"))
 
-    @property
+    @cached_property
     def frames(self) -> tuple[str, ...]:
         return tuple(sorted(k[6:] for k in self.keys if k.startswith("frame:")))
 
@@ -282,22 +282,6 @@ def _party_compatible(a: str, b: str) -> bool:
     return bool(sectors_a & sectors_b) and not (countries_a and countries_b)
 
 
-def frames_compatible(a: Iterable[str], b: Iterable[str]) -> bool:
-    """Some frame of each ("ASSAULT:UKR-REB>?") is of one PLOVER family with compatible
-    actors and targets."""
-    for fa in a:
-        type_a, _, parties_a = fa.partition(":")
-        actor_a, _, target_a = parties_a.partition(">")
-        for fb in b:
-            type_b, _, parties_b = fb.partition(":")
-            actor_b, _, target_b = parties_b.partition(">")
-            if FAMILIES.get(type_a, type_a) != FAMILIES.get(type_b, type_b):
-                continue
-            if _party_compatible(actor_a, actor_b) and _party_compatible(target_a, target_b):
-                return True
-    return False
-
-
 def same_actor_frame(a: Iterable[str], b: Iterable[str]) -> bool:
     """Frames of one PLOVER family whose actors are coded alike ("REB", "RUS-MIL"), not merely
     unknown, and whose targets do not conflict: short denials ("denied attacking the post")
@@ -322,9 +306,11 @@ def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
 
     Within the window, sharing a content word, and sharing what happened (a verb, or an event
     frame of one PLOVER family by an actor coded alike, :func:`same_actor_frame`), two claims
-    are one proposition when their propositions are very close (``SIMILARITY_THRESHOLD``), or
-    close and sharing two words (``TWO_WORDS_THRESHOLD``), or report the same act by the same
-    actor and are not far apart (``SAME_ACTOR_FLOOR``). Within one article only an act and
+    are one proposition when their propositions are very close (``VERY_CLOSE``), or close and
+    sharing two words (``TWO_WORDS_THRESHOLD``), or report the same act by the same actor and
+    are not far apart (``SAME_ACTOR_FLOOR``). Three shared words that make up most of the
+    shorter proposition (``OVERLAP``) stand in for a shared verb ("a brake defect in the
+    Vantor"). Within one article only an act and
     its denial are linked (opposite sides), so an article's many claims do not fuse into one
     topic. Sharing names and topic words alone links nothing: on 300 BBC articles that
     chained thousands of claims into one thread (bench/results/propositions_read_check.md).
@@ -352,6 +338,10 @@ def linked(a: ThreadClaim, b: ThreadClaim, similarity: float,
             and similarity >= MANY_WORDS_THRESHOLD):
         return True  # "brake defect in the Vantor" / "a brake defect ... Vantor sedans"
     return act and similarity >= SAME_ACTOR_FLOOR
+
+
+#: The lowest similarity at which :func:`linked` joins claims of two articles.
+LOWEST_ACROSS = min(VERY_CLOSE, TWO_WORDS_THRESHOLD, MANY_WORDS_THRESHOLD, SAME_ACTOR_FLOOR)
 
 
 def kept_keys(claim: ThreadClaim, n: int = KEPT_KEYS) -> list[str]:
@@ -453,6 +443,8 @@ class ThreadIndex:
             if candidates:  # one matrix product for all candidates
                 similarities = np.stack([self.vectors[i] for i in candidates]) @ self.vectors[index]
                 for other, similarity in zip(candidates, similarities):
+                    if similarity < LOWEST_ACROSS and self.claims[other].doc_id != claim.doc_id:
+                        continue  # the rule links no two articles' claims below this
                     if linked(claim, self.claims[other], float(similarity), self.window_days):
                         root = self._find(other)
                         if root != self._find(index) and self.first[root] < start:
