@@ -38,6 +38,12 @@ XSS_TEXT = """Border talks to resume in Kiev
 
 The minister said the border talks in Kiev would resume on Monday. <script>window.__xss=1</script> Officials declined to comment on the agenda."""
 
+# A second article on the border talks: with the hostile one's headline and minister, a thread
+# no one contests (the new link rule joins no two claims of one article that agree).
+TALKS = """Kiev border talks set for Monday
+
+Ukraine's foreign minister said on Saturday that the border talks in Kiev would resume on Monday."""
+
 # A square "country" around eastern Ukraine, as TopoJSON (lon = x + 30, lat = y + 44).
 TESTLAND = {
     "type": "Topology", "transform": {"scale": [1, 1], "translate": [30, 44]},
@@ -68,15 +74,17 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def docs(pipeline: Any) -> dict[str, Document]:
-    """The seed (when ../shared is there), a denial, an assertion and a hostile article."""
+    """The seed (when ../shared is there), a denial, an assertion, a hostile article and one
+    that agrees with it."""
     raws = [raw_from_string(DENIAL, name="deny.txt", published=date(2014, 8, 29)),
             raw_from_string(ASSERTION, name="nato.txt", published=date(2014, 8, 28)),
             raw_from_string(XSS_TEXT, name="xss.txt", published=date(2014, 8, 30),
-                            title=XSS_TITLE, fmt="text")]
+                            title=XSS_TITLE, fmt="text"),
+            raw_from_string(TALKS, name="talks.txt", published=date(2014, 8, 31), fmt="text")]
     if SEED.exists():
         raws += read_inputs([str(SEED)], published=date(2014, 8, 28))
     processed = claimtrack.process_many(raws, pipeline)
-    found = dict(zip(["deny", "nato", "xss", "seed"], processed, strict=False))
+    found = dict(zip(["deny", "nato", "xss", "talks", "seed"], processed, strict=False))
     assert found["xss"].title == XSS_TITLE and "<script>" in found["xss"].text
     return found
 
@@ -274,8 +282,10 @@ def test_web_threads_board_shows_the_contested_thread_with_both_sides(page: Any,
     open_view(page, server, "#/threads")
     first = page.locator("#threads-board article.thread").first
     assert "contested" in (first.get_attribute("class") or "")
-    asserting = first.locator(".side-assert")
-    denying = first.locator(".side-deny")
+    asserting = first.locator(".side-for")
+    denying = first.locator(".side-against")
+    assert asserting.locator("h4").inner_text().startswith("For (asserting)")
+    assert denying.locator("h4").inner_text().startswith("Against (denying)")
     assert asserting.locator(".source", has_text="Petro Poroshenko").count() == 1
     assert asserting.locator(".source", has_text="Nico Tak").count() == 1
     assert denying.locator(".source", has_text="a Russian diplomatic source").count() == 1

@@ -1,5 +1,5 @@
 // Threads board: claims about one proposition across articles, contested threads first, each
-// thread's claims side by side: asserting, denying, and the other stances.
+// thread's claims side by side: for (asserting), against (denying), and observing.
 
 import { allPages, getJSON } from "./api.js";
 import {
@@ -7,7 +7,7 @@ import {
 } from "./dom.js";
 
 const DETAILED = 40; // threads whose sides are loaded at once; the rest on request
-const COLUMNS = [["for", "For (asserting)"], ["against", "Against (denying)"]];
+const COLUMNS = [["for", "For (asserting)"], ["against", "Against (denying)"], ["observing", "Observing"]];
 
 function claimCard(claim) {
   return el("li", { class: `thread-claim ${stanceClass(claim.stance)}` },
@@ -21,16 +21,14 @@ function claimCard(claim) {
 
 function sidesGrid(detail) {
   const sides = detail.sides || {};
-  const others = Object.keys(sides).filter((s) => s !== "for" && s !== "against");
-  const columns = COLUMNS.map(([stance, label]) => [label, stance, sides[stance] || []]);
-  if (others.length) {
-    columns.push(["Observing", "other", others.flatMap((s) => sides[s])]);
-  }
-  return el("div", { class: "sides" }, columns.map(([label, stance, claims]) => el("div", {
-    class: `side side-${stance}`, dataset: { stance },
+  // for and against always; observing (hedged, questioning, no comment) when it has claims
+  const columns = COLUMNS.map(([side, label]) => [label, side, sides[side] || []])
+    .filter(([, side, claims]) => side !== "observing" || claims.length);
+  return el("div", { class: "sides" }, columns.map(([label, side, claims]) => el("div", {
+    class: `side side-${side}`, dataset: { side },
   },
   el("h4", {}, `${label} (${claims.length})`),
-  claims.length ? el("ul", {}, claims.map((c) => claimCard({ stance, ...c }))) : el("p", { class: "empty" }, "none"))));
+  claims.length ? el("ul", {}, claims.map((c) => claimCard(c))) : el("p", { class: "empty" }, "none"))));
 }
 
 /** The events the thread's claims report, each with its status: a denied one is no fact. */
