@@ -402,7 +402,11 @@ class ThreadIndex:
         self.embedder = embedder
         self.window_days = window_days
         self.claims: list[ThreadClaim] = []
-        self.vectors: list[Any] = []
+        # vectors in one growing matrix and documents as small ints, so a claim's candidates
+        # are scored and filtered by numpy, not one by one in Python
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._docs = np.zeros(0, dtype=np.int64)
+        self._doc_codes: dict[str, int] = {}
         self.postings: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         self.by_key: dict[str, list[int]] = defaultdict(list)  # every slice: for undated claims
         self.position: dict[str, int] = {}  # "doc_id:claim_id" -> index
@@ -435,17 +439,18 @@ class ThreadIndex:
             index = len(self.claims)
             self.claims.append(claim)
             self.position[claim.key] = index
-            self.vectors.append(np.asarray(vector, dtype=np.float32))
+            self._append_vector(np.asarray(vector, dtype=np.float32), claim.doc_id)
             self.parent.append(index)
             self.first.append(index)
             keys = kept_keys(claim)
             candidates = sorted(self._candidates(claim, keys))
             if candidates:  # one matrix product for all candidates
-                similarities = np.stack([self.vectors[i] for i in candidates]) @ self.vectors[index]
-                for other, similarity in zip(candidates, similarities):
-                    if similarity < LOWEST_ACROSS and self.claims[other].doc_id != claim.doc_id:
-                        continue  # the rule links no two articles' claims below this
-                    if linked(claim, self.claims[other], float(similarity), self.window_days):
+                rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+                similarities = self._matrix[rows] @ self._matrix[index]
+                # the rule links no two articles' claims below LOWEST_ACROSS
+                keep = (similarities >= LOWEST_ACROSS) | (self._docs[rows] == self._docs[index])
+                for other, similarity in zip(rows[keep].tolist(), similarities[keep].tolist()):
+                    if linked(claim, self.claims[other], similarity, self.window_days):
                         root = self._find(other)
                         if root != self._find(index) and self.first[root] < start:
                             before.setdefault(root, self.claims[self.first[root]].key)
@@ -460,6 +465,23 @@ class ThreadIndex:
                 if new != old:
                     renamed.append((old, new))
         return [self.thread_id(i) for i in range(start, len(self.claims))]
+
+    @property
+    def vectors(self) -> Any:
+        """The claims' vectors, one row per claim in index order."""
+        return self._matrix[: len(self.claims)]
+
+    def _append_vector(self, vector: Any, doc_id: str) -> None:
+        n = len(self.claims) - 1  # the claim was appended already
+        if n >= len(self._matrix):
+            grown = np.zeros((max(1024, 2 * len(self._matrix)), vector.shape[0]), dtype=np.float32)
+            if len(self._matrix):
+                grown[: len(self._matrix)] = self._matrix
+            docs = np.zeros(len(grown), dtype=np.int64)
+            docs[: len(self._docs)] = self._docs
+            self._matrix, self._docs = grown, docs
+        self._matrix[n] = vector
+        self._docs[n] = self._doc_codes.setdefault(doc_id, len(self._doc_codes))
 
     def _candidates(self, claim: ThreadClaim, keys: list[str]) -> set[int]:
         """Indexed claims sharing a kept key, in this time slice, the two beside it and the
