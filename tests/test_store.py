@@ -497,19 +497,22 @@ def test_store_migration_0006_backfills_place_mentions(store_url: str, tmp_path:
     a SQLite store, so PostgreSQL's upgraded counts are also checked against SQLite's)."""
     url = store_url
     engine = open_engine(url)
-    migrate(engine, "0005")
-    with engine.begin() as conn:
-        inspector = sa.inspect(conn)
-        for doc in (doc_border(), doc_kharkiv()):
-            for table, table_rows in document_rows(doc, datetime(2024, 3, 6)).items():
-                if table.name not in {"place_mentions", "toponyms"} and table_rows:
-                    # columns added by later migrations (0010's claims.polarity, ...) are
-                    # not in a 0005 store: write the rows as a 0005 store held them
-                    old = {c["name"] for c in inspector.get_columns(table.name)}
-                    conn.execute(sa.insert(table), [{k: v for k, v in row.items() if k in old}
-                                                    for row in table_rows])
-        assert "place_mentions" not in inspector.get_table_names()
-    engine.dispose()
+    try:  # disposed even on failure: a pooled psycopg connection left to the garbage
+        # collector warns (an error here) in whichever later test happens to collect it
+        migrate(engine, "0005")
+        with engine.begin() as conn:
+            inspector = sa.inspect(conn)
+            for doc in (doc_border(), doc_kharkiv()):
+                for table, table_rows in document_rows(doc, datetime(2024, 3, 6)).items():
+                    if table.name not in {"place_mentions", "toponyms"} and table_rows:
+                        # columns added by later migrations (0010's claims.polarity, ...)
+                        # are not in a 0005 store: write the rows as a 0005 store held them
+                        old = {c["name"] for c in inspector.get_columns(table.name)}
+                        conn.execute(sa.insert(table), [
+                            {k: v for k, v in row.items() if k in old} for row in table_rows])
+            assert "place_mentions" not in inspector.get_table_names()
+    finally:
+        engine.dispose()
     with Store(url) as upgraded:
         assert upgraded.count("place_mentions") == 3 + 5
         with upgraded.engine.connect() as conn:
