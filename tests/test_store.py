@@ -35,6 +35,7 @@ from claimtrack.model import (
     document_id,
 )
 from claimtrack.stages.propositions import event_frames
+from claimtrack.store.check import check_store
 from claimtrack.store.engine import migrate, open_engine
 from claimtrack.store.repository import Store
 from claimtrack.store.rows import document_rows
@@ -526,6 +527,48 @@ def test_store_migration_0006_backfills_place_mentions(store_url: str, tmp_path:
         fresh.save(doc_border())
         fresh.save(doc_kharkiv())
         assert backfilled == fresh.places()
+
+
+def test_store_migration_0010_backfills_commitments_and_clears_threads(store_url: str) -> None:
+    """A store at 0009 (written today, then downgraded): a negated statement stored as
+    ``deny`` ("No Russian soldiers are in Ukraine," Lavrov said) becomes a negative assertion
+    and its event ``negated``; a denial by a denial cue stays one; every event gets its claim's
+    source. Thread members and claim vectors of the old rule go, so the upgraded store checks
+    clean, and processing an article again threads its claims."""
+    from alembic import command
+
+    from claimtrack.store.engine import WRITE, alembic_config
+
+    with Store(store_url) as current:
+        for doc in (doc_border(), doc_shelling()):
+            current.save(_with_propositions(doc))
+        assert current.count("thread_members") == current.count("claim_vectors") == 3
+    engine = open_engine(store_url)
+    try:
+        with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            command.downgrade(alembic_config(conn), "0009")
+            assert "polarity" not in {c["name"] for c in sa.inspect(conn).get_columns("claims")}
+    finally:
+        engine.dispose()
+    border, shelling = doc_border().id, doc_shelling().id
+    with Store(store_url) as upgraded:
+        with upgraded.engine.connect() as conn:
+            claims = conn.execute(sa.text(
+                "SELECT doc_id, id, stance, polarity, proposition FROM claims")).all()
+            events = conn.execute(sa.text(
+                "SELECT doc_id, id, status, reported_by FROM events")).all()
+        assert sorted(map(tuple, claims)) == sorted([
+            (border, "c1", "assert", "positive", ""), (border, "c2", "assert", "negative", ""),
+            (shelling, "c1", "assert", "positive", ""), (shelling, "c2", "deny", "positive", "")])
+        assert sorted(map(tuple, events)) == sorted([
+            (border, "v1", "asserted", "Ukraine"), (border, "v2", "negated", "Sergei Lavrov"),
+            (shelling, "v1", "asserted", "Ukrainian officials")])
+        assert upgraded.count("thread_members") == upgraded.count("claim_vectors") == 0
+        assert check_store(upgraded).problems == []
+        upgraded.save(_with_propositions(doc_border()))
+        assert upgraded.count("thread_members") == upgraded.count("claim_vectors") == 2
+        assert [t["size"] for t in upgraded.threads()] == [2]
+        assert check_store(upgraded).problems == []
 
 
 def test_store_default_url_from_environment(

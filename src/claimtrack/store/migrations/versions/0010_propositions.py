@@ -10,8 +10,9 @@ Backfill of stores written before: the old stance ``deny`` also covered negated 
 becomes an assertion with negative polarity; claims become ``positive`` otherwise. Events take
 the status their stored claim and flags give them (``denied``, ``negated``, ``hypothetical``,
 ``hedged``, else ``asserted``) and the claim's source name. Propositions stay empty until the
-article is processed again (``claimtrack process`` re-saves it in place); thread membership is
-rebuilt by the next save, as the link rule changed.
+article is processed again (``claimtrack process`` re-saves it in place). Thread members and
+claim vectors are deleted, as the link rule and the embedded text changed: a claim needs a
+proposition to join a thread, so an article's claims join threads when it is processed again.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def upgrade() -> None:
                   AND c.id = events.claim) IN ('hedge', 'question', 'no_comment') THEN 'hedged'
             ELSE 'asserted' END
     """)
-    op.execute("DELETE FROM thread_members")  # the link rule changed: the next save relinks
+    # The link rule changed, and so did what is embedded (the proposition's words, not the
+    # claim's text): members and vectors both go, or `claimtrack check` finds vectors of
+    # claims in no thread. A claim joins threads again when its article is processed again.
+    op.execute("DELETE FROM thread_members")
+    op.execute("DELETE FROM claim_vectors")
 
 
 def downgrade() -> None:
