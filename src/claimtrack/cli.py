@@ -687,9 +687,13 @@ def web_assets(tarball: str | None) -> None:
     click.echo(f"{path}: {count} country outlines from {PACKAGE}")
 
 
-from claimtrack.cli_contests import contests  # its own module; uses the options above
-
-main.add_command(contests)
-
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m claimtrack.cli`: run the module proper, where every command is registered
+    # (registering here would import cli_contests, which imports claimtrack.cli, in a cycle)
+    from claimtrack.cli import main as registered_main
+
+    registered_main()
+else:
+    from claimtrack.cli_contests import contests  # its own module; uses the options above
+
+    main.add_command(contests)

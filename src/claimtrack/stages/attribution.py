@@ -504,7 +504,8 @@ class _Finder:
         self.doc.claims.append(Claim(
             id=f"tmp{len(self.doc.claims)}", content=Span(start, end),
             content_text=self.doc.text[start:end], kind=kind, stance=stance,
-            source_entity=entity.id, source_text=phrase.text,
+            source_entity=entity.id,
+            source_text=self.doc.text[phrase.start_char:phrase.end_char],  # not the recased parse
             source_span=Span(phrase.start_char, phrase.end_char), cue=cue_text,
             cue_span=Span(cue.idx, cue_end or cue.idx + len(cue)),
             sentence=self._sentence_index(cue.idx),

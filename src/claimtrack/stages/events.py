@@ -105,7 +105,8 @@ def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
         actors = [_unidentified(doc, token, _subtrees(candidate.targets))]
     return Event(
         id=event_id, type=candidate.type, mode=candidate.mode, trigger=trigger,
-        trigger_text=token.text, claim=_reporting_claim(doc.claims, trigger),
+        trigger_text=doc.text[trigger.start:trigger.end],  # the parse may be recased
+        claim=_reporting_claim(doc.claims, trigger),
         actors=actors,
         targets=_unique(_actor(doc, t, _subtrees(candidate.actors)) for t in candidate.targets),
         negated=(negated(token) and candidate.type != "REJECT") or _cancelled(token),
