@@ -693,7 +693,7 @@ if __name__ == "__main__":  # pragma: no cover
     from claimtrack.cli import main as registered_main
 
     registered_main()
-else:
+elif __name__ != "__mp_main__":  # spawned batch workers re-run this file under that name
     from claimtrack.cli_contests import contests  # its own module; uses the options above
 
     main.add_command(contests)
