@@ -48,6 +48,13 @@ def load_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def rows_in_split(path: Path, split: str, task: str) -> list[dict[str, str]]:
+    """The Emergent rows of one half (by a hash of the claim id) or of the whole file."""
+    if split not in SPLITS:
+        raise EvaluationError(f"task {task!r}: split must be one of {SPLITS}, not {split!r}")
+    return [r for r in load_rows(path) if in_split(f"emergent-{r['claimId']}", split)]
+
+
 def _default_predictor() -> Callable[[str, str], str]:
     from claimtrack.settings import Settings
     from claimtrack.stages.nlp import load_model
@@ -82,10 +89,8 @@ class StanceTask:
     def run(self, data_dir: Path, options: Mapping[str, Any]) -> EvalReport:
         check_options(TASK, options, self.options)
         split = options.get("split") or "all"
-        if split not in SPLITS:
-            raise EvaluationError(f"task {TASK!r}: split must be one of {SPLITS}, not {split!r}")
         path = data_dir / DATA_PATH
-        rows = [r for r in load_rows(path) if in_split(f"emergent-{r['claimId']}", split)]
+        rows = rows_in_split(path, split, TASK)
         if options.get("limit") is not None:
             rows = rows[: int(options["limit"])]
         predict = options.get("predict") or _default_predictor()

@@ -33,16 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack.evaluation.base import (
-    SPLITS,
     EvalReport,
     EvaluationError,
     check_options,
     f1_score,
-    in_split,
     register_task,
     safe_div,
 )
-from claimtrack.evaluation.stance import CLASSES, DATA_PATH, load_rows, scores
+from claimtrack.evaluation.stance import DATA_PATH, rows_in_split, scores
 from claimtrack.model import Document, RawDocument
 
 TASK = "threads"
@@ -79,8 +77,8 @@ def outlet_side(claim: Any, thread_polarity: str, reported: bool = True) -> str:
 
 
 def is_reported_speech(doc: Document, claim_id: str) -> bool:
-    """Whether a claim passes on somebody's speech: a cue verb of ``cues.tsv``, "according
-    to", or a headline credit."""
+    """Whether a claim passes on somebody's speech: "according to", a headline credit, or a
+    cue verb of ``cues.tsv`` (stored cues are inflected: "says", "denied")."""
     from claimtrack.stages.stance import cue_stances
 
     claim = doc.claim(claim_id)
@@ -88,23 +86,15 @@ def is_reported_speech(doc: Document, claim_id: str) -> bool:
         return False
     if claim.kind == "according_to":
         return True
-    if claim.cue_span is None or doc.parse is None and not claim.cue:
-        return False
     words = claim.cue.lower().split()
-    return bool(words) and any(_lemma(w) in cue_stances() for w in words[:1])
-
-
-def _lemma(word: str) -> str:
-    """A rough verb lemma for a stored cue ("says" -> "say", "denied" -> "deny")."""
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", "e"), ("ed", "e"), ("s", ""),
-                         ("ed", "")):
-        if word.endswith(suffix):
-            stem = word[: -len(suffix)] + repl
-            from claimtrack.stages.stance import cue_stances
-
-            if stem in cue_stances():
-                return stem
-    return word
+    if not words:
+        return False
+    cues = cue_stances()
+    word = words[0]
+    stems = [word] + [word[: -len(suffix)] + repl for suffix, repl in
+                      (("ies", "y"), ("ied", "y"), ("es", "e"), ("ed", "e"), ("s", ""),
+                       ("ed", "")) if word.endswith(suffix)]
+    return any(stem in cues for stem in stems)
 
 
 def bcubed(clusters: list[str], gold: list[str]) -> tuple[float, float, float]:
@@ -190,10 +180,8 @@ class ThreadsTask:
     def run(self, data_dir: Path, options: Mapping[str, Any]) -> EvalReport:
         check_options(TASK, options, self.options)
         split = options.get("split") or "all"
-        if split not in SPLITS:
-            raise EvaluationError(f"task {TASK!r}: split must be one of {SPLITS}, not {split!r}")
         path = data_dir / DATA_PATH
-        rows = [r for r in load_rows(path) if in_split(f"emergent-{r['claimId']}", split)]
+        rows = rows_in_split(path, split, TASK)
         if options.get("limit") is not None:
             keep = list(dict.fromkeys(r["claimId"] for r in rows))[: int(options["limit"])]
             rows = [r for r in rows if r["claimId"] in set(keep)]
@@ -203,7 +191,6 @@ class ThreadsTask:
         elif len(docs) != len(rows):
             raise EvaluationError(f"{len(docs)} documents for {len(rows)} headlines")
         metrics, notes = score(rows, list(docs))
-        assert set(CLASSES) == {"for", "against", "observing"}
         return EvalReport(task=TASK, dataset=f"emergent headlines as articles ({path})"
                           + ("" if split == "all" else f", {split} half"),
                           n_documents=len(rows), metrics=metrics, notes=notes)

@@ -65,8 +65,6 @@ WINDOW_DAYS = 90
 KEPT_KEYS = 6
 #: A proposition needs this many content words to join a thread ("said so" says nothing).
 MIN_WORDS = 2
-#: Undated claims are compared with claims of every date: this is their slice.
-UNDATED = "undated"
 
 #: PLOVER 2.0 types in their four quad families; frames of one family can be one proposition
 #: ("shelled" ASSAULT and "attacked" ASSAULT; "troops crossed" MOBILIZE and "invaded" ASSAULT).
@@ -109,16 +107,20 @@ def default_embedder() -> WordLlamaEmbedder:
     return WordLlamaEmbedder()
 
 
+def vocabulary_ids(form: str) -> list[int]:
+    """The embedding tokenizer's vocabulary ids of a word-initial form, without the bare
+    word-boundary piece."""
+    encoded = default_embedder().model.tokenizer.encode(form, add_special_tokens=False)
+    return [i for i, piece in zip(encoded.ids, encoded.tokens) if piece != "▁"]
+
+
 @lru_cache(maxsize=200_000)
 def rarity(word: str) -> int:
     """A fixed rarity scale for words: the vocabulary rank of the embedding tokenizer's pieces
     (byte-pair vocabularies are built most frequent first, so a low id is a common word and a
     word cut into several pieces is rarer than any one-piece word). Fixed, so it does not
     depend on what has been indexed, which keeps the threads independent of article order."""
-    tokenizer = default_embedder().model.tokenizer
-    ids = [i for i, piece in zip(tokenizer.encode(word, add_special_tokens=False).ids,
-                                 tokenizer.encode(word, add_special_tokens=False).tokens)
-           if piece != "▁"]
+    ids = vocabulary_ids(word)
     if not ids:
         return 0
     return 32_000 * (len(ids) - 1) + max(ids)

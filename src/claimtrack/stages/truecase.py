@@ -24,11 +24,9 @@ TITLE_SHARE = 0.7
 @lru_cache(maxsize=100_000)
 def _rank(form: str) -> tuple[int, int]:
     """(pieces, rank of the rarest piece) of a word-initial form in the tokenizer vocabulary."""
-    from claimtrack.link.threads import default_embedder
+    from claimtrack.link.threads import vocabulary_ids
 
-    tokenizer = default_embedder().model.tokenizer
-    encoded = tokenizer.encode(form, add_special_tokens=False)
-    ids = [i for i, piece in zip(encoded.ids, encoded.tokens) if piece != "▁"]
+    ids = vocabulary_ids(form)
     return (len(ids), max(ids) if ids else 0)
 
 
