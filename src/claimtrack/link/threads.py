@@ -205,10 +205,12 @@ class Thread:
 
     @property
     def polarity(self) -> str:
-        """The proposition's polarity: that of most claims asserting or denying it (positive
-        on a tie), so "X did it" and "X denies doing it" are about "X did it"."""
-        stated = [stated_polarity(c) for c in self.claims if c.stance in {"assert", "deny"}]
-        return "negative" if stated.count("negative") > len(stated) / 2 else "positive"
+        """The proposition's polarity: that of most contents asserted or denied (positive on
+        a tie). A denial's content is what it rejects, so "X did it" and "X denies doing it"
+        are about "X did it", and so is a thread of denials alone ("Snyder responds to fake
+        stolen Batmobile report" stands against the theft, not for a negative proposition)."""
+        contents = [c.polarity for c in self.claims if c.stance in {"assert", "deny"}]
+        return "negative" if contents.count("negative") > len(contents) / 2 else "positive"
 
     @property
     def proposition(self) -> str:

@@ -109,6 +109,14 @@ def content_predicates(parse: Any, start: int, end: int, cues: frozenset[str]) -
 #: Cues whose content is a question when it is phrased as one ("asked whether ...").
 QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "query"})
 WH_WORDS = frozenset({"whether", "if", "who", "what", "why", "when", "where", "how", "which"})
+#: Nouns naming what somebody else holds: a rejected one is a denial, one as the subject of
+#: the content's predicate keeps the outlet at a distance ("Reports of X raise fears").
+REPORT_NOUNS = frozenset({"report", "rumor", "rumour", "claim", "speculation", "allegation",
+                          "story", "gossip", "whisper", "buzz"})
+#: Verbs that, with a report noun as object, reject it ("kills the rumor", "quashed reports").
+REJECTING_VERBS = frozenset({"kill", "quash", "squash", "dispel", "debunk", "dismiss", "slam",
+                             "scotch", "refute", "deny", "reject", "rebut", "shoot", "bust",
+                             "lay", "put", "end", "silence", "shut"})
 #: Syntactic roles in which a debunking word says the content is false ("X is a hoax").
 DEBUNKING_ROLES = frozenset({"ROOT", "attr", "acomp", "oprd", "dobj", "ccomp", "xcomp", "conj"})
 
@@ -142,6 +150,36 @@ def _debunks(content: list[Any]) -> bool:
             if not any(c.dep_ == "neg" or c.lower_ in {"no", "not"} for c in token.children) \
                     and not is_negated(token.head):
                 return True
+    return False
+
+
+def _rejects_report(content: list[Any]) -> bool:
+    """A report or rumour that the content rejects: the object of a rejecting verb ("Snyder
+    kills stolen Batmobile rumor", "police quashed reports"; "put ... to rest" counts only with
+    "rest"), or one called fake ("responds to fake stolen Batmobile report")."""
+    debunking = _debunk_words()
+    for token in content:
+        if token.lemma_.lower() not in REPORT_NOUNS:
+            continue
+        if any(c.dep_ == "amod" and c.lower_ in debunking for c in token.children):
+            return True
+        head = token.head
+        if token.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in REJECTING_VERBS \
+                and not is_negated(head):
+            if head.lemma_.lower() not in {"put", "lay"} or any(
+                    t.lower_ == "rest" for t in head.subtree):
+                return True
+    return False
+
+
+def _report_is_subject(content: list[Any], start: int, end: int) -> bool:
+    """The content's main predicate has a report for subject ("Reports of missing planes raise
+    fears"): the outlet passes the report on without taking it as fact."""
+    for token in content:
+        if (token.dep_ == "nsubj" and token.lemma_.lower() in REPORT_NOUNS
+                and token.head.pos_ in {"VERB", "AUX"}
+                and (token.head.dep_ == "ROOT" or not start <= token.head.idx < end)):
+            return True
     return False
 
 
@@ -187,6 +225,8 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
             return "question"  # "asked whether the army had used cluster munitions"
     if _debunks(content):
         return "deny"  # "called the reports a fabrication", "the video is a hoax"
+    if _rejects_report(content):
+        return "deny"  # "Snyder kills stolen Batmobile rumor"
     hedges = lexicons.words("hedges.txt")
     if any(t.lower_ in hedges and (t.tag_ == "MD" or t.lower_ not in MODAL_HEDGES)
            and not (t.lower_ in {"could", "can"} and is_negated(t.head)) for t in content):
@@ -196,6 +236,8 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
         return "hedge"  # "it appears the ceasefire has collapsed"
     if any(t.lower_ == "if" and t.dep_ == "mark" for t in content):
         return "hedge"
+    if _report_is_subject(content, start, end):
+        return "hedge"  # "Reports of missing Libyan planes raise fears"
     if lexical == "hedge":
         return "hedge"
     # the content's own tokens, not parse.text: spaCy rebuilds Doc.text from every token
