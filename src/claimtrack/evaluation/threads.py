@@ -15,6 +15,8 @@ as they would go into a store. The claim ids are never shown to the pipeline. Sc
   *against* by commitment and polarity (:func:`~claimtrack.link.threads.side_of`); a denial it
   reports is *against*; an assertion it attributes to somebody else, a hedge, a question or a
   refusal to comment is *observing* (the outlet reports without taking a side).
+* **sides in gold threads**: the same, with the threads taken from the claim ids, so the
+  part of the side error that belongs to the commitment rules, not to linking.
 * **contested**: a claim is gold-contested when it has both for and against headlines; it is
   predicted contested when the thread holding most of its headlines is contested. F1 on the
   contested class, over claims.
@@ -115,6 +117,24 @@ def bcubed(clusters: list[str], gold: list[str]) -> tuple[float, float, float]:
     return p, r, f1_score(p, r)
 
 
+def sides_in_gold_threads(rows: list[dict[str, str]], docs: list[Document],
+                          mains: list[Any]) -> list[str]:
+    """The sides the headlines would take if the threads were exactly Emergent's claims: how
+    much of the side error is the commitment rules' (a bound no linking can lift)."""
+    from claimtrack.link.threads import Thread
+
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row, main in zip(rows, mains):
+        if main is not None:
+            groups[row["claimId"]].append(main)
+    polarity = {claim_id: Thread(claim_id, members).polarity
+                for claim_id, members in groups.items()}
+    doc_of = {doc.id: doc for doc in docs}
+    return ["observing" if main is None else outlet_side(
+        main, polarity[row["claimId"]], is_reported_speech(doc_of[main.doc_id], main.claim_id))
+        for row, main in zip(rows, mains)]
+
+
 def score(rows: list[dict[str, str]], docs: list[Document]) -> tuple[dict[str, float], list[str]]:
     """All figures for headlines ``rows`` processed into ``docs`` (same order)."""
     from claimtrack.link.threads import ThreadIndex, thread_claims_of
@@ -141,6 +161,7 @@ def score(rows: list[dict[str, str]], docs: list[Document]) -> tuple[dict[str, f
     gold_sides = [r["articleHeadlineStance"].strip().lower() for r in rows]
     precision, recall, f1 = bcubed(clusters, gold_claims)
     side_metrics, _ = scores(gold_sides, sides)
+    bound, _ = scores(gold_sides, sides_in_gold_threads(rows, docs, mains))
     by_claim: dict[str, list[int]] = defaultdict(list)
     for i, claim_id in enumerate(gold_claims):
         by_claim[claim_id].append(i)
@@ -158,6 +179,7 @@ def score(rows: list[dict[str, str]], docs: list[Document]) -> tuple[dict[str, f
     metrics = {
         "bcubed_precision": precision, "bcubed_recall": recall, "bcubed_f1": f1,
         "side_accuracy": side_metrics["accuracy"], "side_macro_f1": side_metrics["macro_f1"],
+        "side_accuracy_gold_threads": bound["accuracy"],
         "contested_precision": cp, "contested_recall": cr, "contested_f1": f1_score(cp, cr),
         "n_headlines": len(rows), "n_claims": len(by_claim),
         "n_gold_contested": sum(1 for m in by_claim.values()
