@@ -30,10 +30,6 @@ KNOWN = {
         "'retorted' after a single-quoted quotation: the quote is not attributed to it",
     "Contrary to reports, the factory has not closed, the owner said.":
         "the fronted 'Contrary to reports' leaves the parse without a negated clause",
-    "The striker is said to be considering an offer from a Spanish club.":
-        "an agentless 'is said to' report is read as a plain assertion, not a hedge",
-    "The prisoners are believed to have been moved to a camp near Raqqa.":
-        "an agentless 'are believed to' report is read as a plain assertion, not a hedge",
     "The minister believes the rebels are preparing an offensive.":
         "'believes' with a present-tense clause yields no claim; the outlet's narration asserts",
     "Were the protesters warned before police moved in, the opposition leader asked.":

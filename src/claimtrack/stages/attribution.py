@@ -31,6 +31,7 @@ from claimtrack.stages.stance import (
     cue_stances,
     is_no_comment,
     polarity_of,
+    raised_report,
     stance_of,
 )
 
@@ -59,8 +60,13 @@ HEDGED_LEAD = re.compile(r"^(Reports?|Rumou?rs?|Sources?|Unconfirmed)\s*:\s", re
 #: "HOAX: ...", "FAKE: ...": a headline that rejects what follows.
 DEBUNKING_LEAD = re.compile(r"^(Hoax|Fake|False|Debunked|Myth|Not true)\s*:\s", re.IGNORECASE)
 #: "... - NY Post", "... -- analyst", "... : WSJ": a headline credited to who said it.
-CREDIT_TAIL = re.compile(r"(?P<mark>\s[-–—]{1,2}\s+|\s:\s*)(?P<name>(?:[A-Z][\w.&']*)(?:\s[A-Z][\w.&']*){0,2}"
-                         r"|analysts?)\s*$")
+#: The name may go on in lower case ("- NY post"); a bare credit noun counts too (": report").
+CREDIT_TAIL = re.compile(r"(?P<mark>\s[-–—]{1,2}\s+|\s?:\s+)(?P<name>(?:[A-Z][\w.&']*)"
+                         r"(?:\s(?:[A-Z][\w.&']*|post|times|news|journal)){0,2}"
+                         r"|analysts?|reports?|sources?|officials?|police|media)\s*$")
+#: "... UPDATE: Nope", "... Update: not true": a headline taking back what it first said.
+RETRACTING_UPDATE = re.compile(r"\bUPDATE\s*:?\s*(?P<cue>nope|no\b|not\b|false|fake|hoax|debunked)",
+                               re.IGNORECASE)
 
 
 class AttributionStage:
@@ -136,6 +142,8 @@ class _Finder:
             return  # "declined to comment": part of the cue already attributed
         if cue.dep_ == "conj" and cue.head.dep_ == "xcomp" and is_no_comment(cue.head.head):
             return  # "refused to confirm or deny": a refusal, not a denial
+        if raised_report(cue):
+            return  # "Microsoft said to be buying": no source; the narration hedges it
         subject = subject_of(cue)
         if subject is None:
             if _agentless_passive(cue) and not learned:  # "Trump is expected to win"
@@ -320,6 +328,12 @@ class _Finder:
                 claim.stance, claim.cue = "deny", debunked.group(1)
                 claim.cue_span = Span(claim.content.start,
                                       claim.content.start + len(debunked.group(1)))
+                continue
+            update = RETRACTING_UPDATE.search(text)
+            if update:  # "The Batmobile might have been stolen UPDATE: Nope"
+                claim.stance, claim.cue = "deny", update.group(0)
+                claim.cue_span = Span(claim.content.start + update.start(),
+                                      claim.content.start + update.end())
                 continue
             lead = HEDGED_LEAD.match(text)
             if lead:

@@ -117,6 +117,10 @@ REPORT_NOUNS = frozenset({"report", "rumor", "rumour", "claim", "speculation", "
 REJECTING_VERBS = frozenset({"kill", "quash", "squash", "dispel", "debunk", "dismiss", "slam",
                              "scotch", "refute", "deny", "reject", "rebut", "shoot", "bust",
                              "lay", "put", "end", "silence", "shut"})
+#: Report verbs that raise their subject in the passive: "Trump is expected to win",
+#: "Microsoft said to be buying Mojang": the subject is what the report is about, not a source.
+RAISING_REPORTS = {"say", "report", "rumor", "rumour", "believe", "think", "expect", "allege",
+                   "understand", "know", "reckon", "suppose", "fear", "estimate", "claim"}
 #: Syntactic roles in which a debunking word says the content is false ("X is a hoax").
 DEBUNKING_ROLES = frozenset({"ROOT", "attr", "acomp", "oprd", "dobj", "ccomp", "xcomp", "conj"})
 
@@ -183,6 +187,34 @@ def _report_is_subject(content: list[Any], start: int, end: int) -> bool:
     return False
 
 
+def raised_report(cue: Any) -> bool:
+    """A report verb in the passive with an infinitive and no agent ("is expected to win",
+    "said to be buying", "are believed to have fled"); "said to" also without the auxiliary,
+    as headlines write it. "He claimed to be a doctor" (active) is not one."""
+    if cue.lemma_ not in RAISING_REPORTS or any(c.dep_ == "agent" for c in cue.children):
+        return False
+    infinitive = any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+                     for c in cue.children)
+    if not infinitive:
+        return False
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in cue.children) \
+        or (cue.tag_ == "VBN" and cue.dep_ == "acl")
+    headline_said = cue.lemma_ == "say" and cue.i + 1 < len(cue.doc) \
+        and cue.doc[cue.i + 1].lower_ == "to" and not any(c.dep_ == "dobj" for c in cue.children)
+    return passive or headline_said
+
+
+def _passes_on_report(content: list[Any]) -> bool:
+    """A report with the reported clause inside the content ("investigating reports that IS
+    has captured a woman", "amid rumours the Batmobile was stolen"): what the clause says is
+    passed on, not stated. A rejected report is a denial and is checked first."""
+    return any(t.lemma_.lower() in REPORT_NOUNS and t.pos_ == "NOUN"
+               and any(c.dep_ in {"acl", "ccomp", "relcl"} and c.pos_ in {"VERB", "AUX"}
+                       and not any(m.lower_ in {"which", "who"} for m in c.children)
+                       for c in t.children)
+               for t in content)
+
+
 def polarity_of(parse: Any, start: int, end: int) -> str:
     """``negative`` when a main predicate of the content [start, end) is negated."""
     predicates = content_predicates(parse, start, end, _cue_lemmas())
@@ -236,8 +268,12 @@ def stance_of(cue: Any | None, cue_lemma: str, parse: Any, start: int, end: int)
         return "hedge"  # "it appears the ceasefire has collapsed"
     if any(t.lower_ == "if" and t.dep_ == "mark" for t in content):
         return "hedge"
+    if any(raised_report(t) for t in content if t.pos_ in {"VERB", "AUX"}):
+        return "hedge"  # "Trump is expected to win", "Microsoft said to be buying Mojang"
     if _report_is_subject(content, start, end):
         return "hedge"  # "Reports of missing Libyan planes raise fears"
+    if _passes_on_report(content):
+        return "hedge"  # "Ottawa investigating reports that IS has captured a woman"
     if lexical == "hedge":
         return "hedge"
     # the content's own tokens, not parse.text: spaCy rebuilds Doc.text from every token
