@@ -697,3 +697,6 @@ elif __name__ != "__mp_main__":  # spawned batch workers re-run this file under 
     from claimtrack.cli_contests import contests  # its own module; uses the options above
 
     main.add_command(contests)
+    from claimtrack.cli_export import export  # its own module; uses the options above
+
+    main.add_command(export)

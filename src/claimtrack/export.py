@@ -1,0 +1,511 @@
+"""Export stored records (claims, events, places, threads, documents) as CSV, JSON lines,
+Parquet or GeoJSON, streamed: rows are read from the store a page at a time (keyset paging
+where the store has it) and encoded as they come, so an export of a million rows never holds
+them all in memory.
+
+Every row carries its article: id, published date, outlet, URL and title, and the text that
+is the evidence for it (a claim's content span, an event's reporting claim and trigger, a
+place's mentions). Columns come in a fixed order; CSV headers are human-readable labels, the
+other formats use the field names.
+
+CSV is made to open cleanly in a spreadsheet: RFC 4180 quoting, optionally a UTF-8 byte
+order mark (which Excel needs to read UTF-8), and *formula injection* neutralised as OWASP's
+"CSV Injection" page advises: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return is prefixed with ``'``, so a quote such as "=HYPERLINK(...)" is shown, not
+run. Numbers (coordinates, counts) are written as numbers and left alone.
+
+Use::
+
+    export = Export(store, "claims", "csv", {"outlet": "moscow", "from": "2014-08-01"})
+    with open("claims.csv", "wb") as out:
+        export.write_to(out)
+    export.rows  # rows written
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from sqlalchemy import and_, or_, select
+
+from claimtrack import lexicons
+from claimtrack.errors import ClaimtrackError, StoreError
+from claimtrack.model import CLAIM_KINDS, EVENT_STATUSES, STANCES
+
+KINDS = ("claims", "events", "places", "threads", "documents")
+FORMATS = ("csv", "jsonl", "parquet", "geojson")
+GEO_KINDS = ("places", "events")  # the kinds with coordinates
+PAGE_SIZE = 1000  # rows read from the store at a time; one Parquet row group each
+BOM = "\ufeff".encode()
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+               "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
+
+Row = dict[str, Any]
+Page = list[Row]
+
+
+class ExportError(ClaimtrackError):
+    """A bad export request (kind, format or filter): the caller's to fix."""
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ValueError("must not be blank")
+    return text
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _one_of(allowed: tuple[str, ...], upper: bool = False) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        name = str(value).strip()
+        name = name.upper() if upper else name.lower()
+        if name not in allowed:
+            raise ValueError(f"unknown value {value!r}; expected one of: {', '.join(allowed)}")
+        return name
+    return parse
+
+
+def _many_of(allowed: tuple[str, ...]) -> Callable[[Any], list[str]]:
+    """One value, a comma-separated list, or several: each one of ``allowed``."""
+    one = _one_of(allowed)
+
+    def parse(value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value)
+        names = [one(p) for v in values for p in str(v).split(",") if p.strip()]
+        if not names:
+            raise ValueError(f"expected one of: {', '.join(allowed)}")
+        return list(dict.fromkeys(names))
+    return parse
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("1", "0", "true", "false", "yes", "no"):
+        raise ValueError(f"{value!r} is not true or false")
+    return text in ("1", "true", "yes")
+
+
+def _size(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ValueError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
+def _bbox(value: Any) -> tuple[float, float, float, float]:
+    """'min_lon,min_lat,max_lon,max_lat' (or a 4-tuple) in degrees."""
+    try:
+        parts = [float(p) for p in (value.split(",") if isinstance(value, str) else value)]
+    except (TypeError, ValueError):
+        parts = []
+    if len(parts) != 4 or not all(math.isfinite(p) for p in parts) or not (
+            -180 <= parts[0] <= 180 and -180 <= parts[2] <= 180
+            and -90 <= parts[1] <= parts[3] <= 90):
+        raise ValueError(f"{value!r}: expected min_lon,min_lat,max_lon,max_lat in degrees")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _reported(value: Any) -> list[tuple[str, str | None, str | None]]:
+    """(stance, country, sector) triples, as the store's ``reported_by`` takes them."""
+    triples = [tuple(v) for v in value]
+    if not all(len(t) == 3 and t[0] in STANCES for t in triples):
+        raise ValueError("expected (stance, country, sector) triples")
+    return triples  # type: ignore[return-value]
+
+
+EVENT_TYPES = tuple(sorted({line.split("\t")[2] for line in
+                            lexicons.entries("plover_triggers.tsv")}))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter: the kinds it applies to, how a value is read, what it does."""
+
+    kinds: tuple[str, ...]
+    parse: Callable[[Any], Any]
+    help: str
+
+
+_C, _E, _P, _T, _D = KINDS
+FILTERS: dict[str, Filter] = {
+    "outlet": Filter((_C, _E, _P, _D), _text, "Outlet contains this (any case)."),
+    "from": Filter(KINDS, _date, "Published on or after (YYYY-MM-DD); threads: a claim was."),
+    "to": Filter(KINDS, _date, "Published on or before (YYYY-MM-DD); threads: a claim was."),
+    "doc": Filter((_C, _E, _P), _text, "Only this document (id or prefix)."),
+    "q": Filter((_C, _D), _text, "Claim text (claims) or title or text (documents) contains this."),
+    "source": Filter((_C, _E), _text, "Source name contains this (any case)."),
+    "stance": Filter((_C, _E), _one_of(STANCES), "Stance of the claim (reporting the event)."),
+    "kind": Filter((_C,), _one_of(CLAIM_KINDS), "Claim kind."),
+    "type": Filter((_E,), _one_of(EVENT_TYPES, upper=True), "PLOVER event type."),
+    "status": Filter((_E,), _many_of(EVENT_STATUSES), "How the article holds the event; "
+                     "several allowed."),
+    "actor_country": Filter((_E,), _text, "An actor is coded with this country (e.g. RUS)."),
+    "actor_sector": Filter((_E,), _text, "An actor is coded with this sector (e.g. MIL)."),
+    "target_country": Filter((_E,), _text, "A target is coded with this country."),
+    "target_sector": Filter((_E,), _text, "A target is coded with this sector."),
+    "reported_by": Filter((_E,), _reported, "(stance, country, sector) triples the article "
+                          "reports the kind of event with (CLI --asserted-by/--denied-by)."),
+    "place": Filter((_E, _P, _T), _text, "Place name contains this (threads: a claim names it)."),
+    "country": Filter((_P,), _text, "Place's ISO-2 country code."),
+    "bbox": Filter((_E, _P), _bbox, "min_lon,min_lat,max_lon,max_lat (degrees)."),
+    "actor": Filter((_T,), _text, "A source's name contains this, or a source is coded with it."),
+    "contested": Filter((_T,), _flag, "Only threads where one source asserts what another denies."),
+    "min_size": Filter((_T,), _size, "Only threads of at least this many claims (default 2)."),
+}
+
+
+def filters_for(kind: str) -> list[str]:
+    """The names of the filters that apply to ``kind``, in declaration order."""
+    return [name for name, spec in FILTERS.items() if kind in spec.kinds]
+
+
+def check_request(kind: str, fmt: str, filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters read and checked; ExportError saying what is valid otherwise."""
+    if kind not in KINDS:
+        raise ExportError(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    if fmt == "geojson" and kind not in GEO_KINDS:
+        raise ExportError(f"geojson is for {' and '.join(GEO_KINDS)} (they have coordinates), "
+                          f"not {kind}; use csv, jsonl or parquet")
+    checked: dict[str, Any] = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        spec = FILTERS.get(name)
+        if spec is None or kind not in spec.kinds:
+            what = "unknown filter" if spec is None else f"filter {name!r} does not apply to"
+            raise ExportError(f"{what} {name!r} for {kind}" if spec is None else f"{what} {kind}"
+                              f"; filters for {kind}: {', '.join(filters_for(kind))}")
+        try:
+            checked[name] = spec.parse(value)
+        except ValueError as exc:
+            raise ExportError(f"filter {name!r}: {exc}") from None
+    if checked.get("from") and checked.get("to") and checked["from"] > checked["to"]:
+        raise ExportError(f"'from' ({checked['from']}) is after 'to' ({checked['to']})")
+    return checked
+
+
+# -- columns ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: its field name, its CSV header and its type (str|int|float|bool)."""
+
+    name: str
+    label: str
+    type: str = "str"
+
+
+def _columns(*specs: str) -> tuple[Column, ...]:
+    """'name|Label|type' specs; the type defaults to str."""
+    return tuple(Column(*spec.split("|")) for spec in specs)
+
+
+ARTICLE = ("article_id|Article ID", "published|Published", "outlet|Outlet", "url|URL",
+           "title|Title")
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "claims": _columns(
+        *ARTICLE, "claim_id|Claim ID", "source|Source", "source_text|Source as written",
+        "cue|Cue", "stance|Stance", "polarity|Polarity", "claim_kind|Kind", "text|Claim text",
+        "evidence_start|Claim start (character)|int", "evidence_end|Claim end (character)|int",
+        "confidence|Confidence|float", "story_id|Story ID"),
+    "events": _columns(
+        *ARTICLE, "event_id|Event ID", "type|Event type", "mode|Mode",
+        "proposed|Proposed event type", "status|Status", "reported_by|Reported by",
+        "stance|Reporting stance", "actors|Actors", "actor_codes|Actor codes",
+        "targets|Targets", "target_codes|Target codes", "trigger|Trigger",
+        "claim_id|Reporting claim ID", "text|Reporting claim text", "place|Place",
+        "geonames_id|GeoNames ID|int", "place_country|Place country", "lat|Latitude|float",
+        "lon|Longitude|float", "date|Event date", "story_id|Story ID"),
+    "places": _columns(
+        *ARTICLE, "geonames_id|GeoNames ID|int", "place|Place", "country|Country",
+        "admin1|Region", "feature_code|Feature code", "lat|Latitude|float",
+        "lon|Longitude|float", "mentions|Mentions", "mention_count|Mention count|int"),
+    "threads": _columns(
+        "thread_id|Thread ID", "proposition|Proposition", "thread_size|Thread size|int",
+        "contested|Contested|bool", "side|Side", "stance|Stance", "polarity|Polarity",
+        "source|Source", "source_codes|Source codes", *ARTICLE, "claim_id|Claim ID",
+        "text|Claim text"),
+    "documents": _columns(
+        *ARTICLE, "language|Language", "processed_at|Processed at", "input_name|Input",
+        "entities|Entities|int", "claims|Claims|int", "events|Events|int",
+        "places|Places|int", "timerefs|Dates|int"),
+}
+
+
+def _article(row: Row, doc_id: str = "doc_id") -> Row:
+    return {"article_id": row[doc_id], "published": row.get("published"),
+            "outlet": row.get("outlet"), "url": row.get("url"), "title": row.get("title")}
+
+
+def _codes(party: dict[str, Any]) -> str:
+    return " ".join(x for x in (party.get("country"), party.get("sector")) if x)
+
+
+def claim_row(row: Row) -> Row:
+    """A row of ``Store.claims`` as exported."""
+    return {**_article(row), "claim_id": row["id"], "source": row["source_name"],
+            "source_text": row["source_text"], "cue": row["cue"], "stance": row["stance"],
+            "polarity": row["polarity"], "claim_kind": row["kind"], "text": row["content_text"],
+            "evidence_start": row["content_start"], "evidence_end": row["content_end"],
+            "confidence": row["confidence"], "story_id": row.get("story_id")}
+
+
+def event_row(row: Row) -> Row:
+    """A row of ``Store.events`` as exported: actors and targets as text and as codes."""
+    actors, targets = row.get("actors") or [], row.get("targets") or []
+    return {**_article(row), "event_id": row["id"], "type": row["type"], "mode": row["mode"],
+            "proposed": row["proposed"], "status": row["status"],
+            "reported_by": row["reported_by"], "stance": row["stance"],
+            "actors": "; ".join(str(a.get("text")) for a in actors),
+            "actor_codes": "; ".join(_codes(a) for a in actors),
+            "targets": "; ".join(str(t.get("text")) for t in targets),
+            "target_codes": "; ".join(_codes(t) for t in targets),
+            "trigger": row["trigger_text"], "claim_id": row["claim"], "text": row["claim_text"],
+            "place": row["place_name"], "geonames_id": row["place"],
+            "place_country": row["place_country"], "lat": row["lat"], "lon": row["lon"],
+            "date": row["date"], "story_id": row.get("story_id")}
+
+
+def document_row(row: Row) -> Row:
+    """A row of ``Store.documents`` as exported."""
+    return {**_article(row, "id"), **{k: row[k] for k in (
+        "language", "processed_at", "input_name", "entities", "claims", "events", "places",
+        "timerefs")}}
+
+
+# -- reading pages ---------------------------------------------------------------------------
+
+def _keyset(fetch: Callable[[int, Any], list[Row]], position: Callable[[Row], Any],
+            page_size: int) -> Iterator[list[Row]]:
+    """Pages of ``fetch(limit, after)`` until one comes back short."""
+    after = None
+    while True:
+        rows = fetch(page_size, after)
+        if rows:
+            yield rows
+        if len(rows) < page_size:
+            return
+        after = position(rows[-1])
+
+
+def _item_position(row: Row) -> tuple[Any, str, str]:
+    return row["published"], row["doc_id"], row["id"]
+
+
+def _claim_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    kwargs = {"source": f.get("source"), "stance": f.get("stance"), "kind": f.get("kind"),
+              "date_from": f.get("from"), "date_to": f.get("to"), "doc_id": f.get("doc"),
+              "outlet": f.get("outlet"), "q": f.get("q")}
+    for rows in _keyset(lambda n, a: store.claims(**kwargs, limit=n, after=a),
+                        _item_position, page_size):
+        yield [claim_row(r) for r in rows]
+
+
+def _event_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    kwargs = {key: f.get(name) for key, name in (
+        ("type", "type"), ("source", "source"), ("stance", "stance"), ("date_from", "from"),
+        ("date_to", "to"), ("doc_id", "doc"), ("actor_country", "actor_country"),
+        ("actor_sector", "actor_sector"), ("target_country", "target_country"),
+        ("target_sector", "target_sector"), ("place", "place"), ("reported_by", "reported_by"),
+        ("outlet", "outlet"), ("bbox", "bbox"), ("status", "status"))}
+    for rows in _keyset(lambda n, a: store.events(**kwargs, limit=n, after=a),
+                        _item_position, page_size):
+        yield [event_row(r) for r in rows]
+
+
+def _document_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    def fetch(n: int, after: Any) -> list[Row]:
+        return store.documents(limit=n, after=after, outlet=f.get("outlet"), q=f.get("q"),
+                               date_from=f.get("from"), date_to=f.get("to"))
+
+    for rows in _keyset(fetch, lambda r: (r["processed_at"], r["id"]), page_size):
+        yield [document_row(r) for r in rows]
+
+
+def _place_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    from claimtrack.store.export_reads import place_mentions_page
+
+    fetch = place_mentions_page(store, f)
+    for rows in _keyset(fetch, lambda r: (r["published"], r["article_id"], r["seq"]),
+                        page_size):
+        yield [{c.name: r.get(c.name) for c in COLUMNS["places"]} for r in rows]
+
+
+def _thread_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    from claimtrack.store.export_reads import thread_member_pages
+
+    yield from thread_member_pages(store, f, page_size)
+
+
+PAGES: dict[str, Callable[[Any, dict[str, Any], int], Iterator[Page]]] = {
+    "claims": _claim_pages, "events": _event_pages, "places": _place_pages,
+    "threads": _thread_pages, "documents": _document_pages}
+
+
+# -- encoding --------------------------------------------------------------------------------
+
+def csv_cell(value: Any) -> Any:
+    """A cell as written to CSV: text that a spreadsheet would run as a formula gets a
+    leading ``'`` (OWASP CSV injection); None is empty; numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Drain(io.RawIOBase):
+    """A write-only byte sink that hands over what was written since the last ``take``:
+    lets ParquetWriter stream to a pipe or an HTTP response, which cannot seek."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._parts.append(chunk)
+        self._written += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self._written
+
+    def take(self) -> bytes:
+        data, self._parts = b"".join(self._parts), []
+        return data
+
+
+def _arrow_schema(columns: tuple[Column, ...]) -> Any:
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    return pa.schema([(c.name, types[c.type]) for c in columns])
+
+
+class Export:
+    """The rows of one kind matching some filters, encoded in one format, as a stream of byte
+    chunks (one per store page): write them to a file, stdout or an HTTP response. ``rows``
+    counts the rows encoded so far (GeoJSON: features; ``skipped`` the rows without
+    coordinates it left out). Bad requests raise ExportError when the Export is made."""
+
+    def __init__(self, store: Any, kind: str, fmt: str, filters: dict[str, Any] | None = None,
+                 *, page_size: int = PAGE_SIZE, bom: bool = False) -> None:
+        self.filters = check_request(kind, fmt, filters or {})
+        if "doc" in self.filters:
+            try:
+                self.filters["doc"] = store.resolve(self.filters["doc"]) or self.filters["doc"]
+            except StoreError as exc:
+                raise ExportError(f"filter 'doc': {exc}") from None
+        if page_size < 1:
+            raise ExportError("page_size must be at least 1")
+        self.store, self.kind, self.format = store, kind, fmt
+        self.columns = COLUMNS[kind]
+        self.page_size, self.bom = page_size, bom
+        self.rows = self.skipped = 0
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+    def pages(self) -> Iterator[Page]:
+        """The matching rows, a store page at a time, with the export's columns."""
+        return PAGES[self.kind](self.store, self.filters, self.page_size)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The encoded export, a chunk per store page; nothing is read before it is asked for."""
+        encode = {"csv": self._csv, "jsonl": self._jsonl, "parquet": self._parquet,
+                  "geojson": self._geojson}[self.format]
+        return encode(self.pages())
+
+    def write_to(self, out: IO[bytes]) -> int:
+        """Write the whole export to a binary file; returns the number of rows."""
+        for chunk in self.chunks():
+            out.write(chunk)
+        return self.rows
+
+    def _csv(self, pages: Iterable[Page]) -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([c.label for c in self.columns])
+        yield (BOM if self.bom else b"") + buffer.getvalue().encode()
+        for page in pages:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows([csv_cell(row.get(c.name)) for c in self.columns] for row in page)
+            self.rows += len(page)
+            yield buffer.getvalue().encode()
+
+    def _jsonl(self, pages: Iterable[Page]) -> Iterator[bytes]:
+        for page in pages:
+            lines = [json.dumps({c.name: row.get(c.name) for c in self.columns},
+                                ensure_ascii=False, default=str) for row in page]
+            self.rows += len(page)
+            yield ("\n".join(lines) + "\n").encode()
+
+    def _parquet(self, pages: Iterable[Page]) -> Iterator[bytes]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema, sink = _arrow_schema(self.columns), _Drain()
+        with pq.ParquetWriter(sink, schema) as writer:
+            for page in pages:
+                data = {c.name: [row.get(c.name) for row in page] for c in self.columns}
+                writer.write_table(pa.Table.from_pydict(data, schema=schema),
+                                   row_group_size=len(page))
+                self.rows += len(page)
+                yield sink.take()
+        yield sink.take()  # the footer
+
+    def _geojson(self, pages: Iterable[Page]) -> Iterator[bytes]:
+        """A FeatureCollection (RFC 7946: longitude first) of the rows with coordinates."""
+        properties = [c.name for c in self.columns if c.name not in ("lat", "lon")]
+        yield b'{"type": "FeatureCollection", "features": [\n'
+        first = True
+        for page in pages:
+            features = []
+            for row in page:
+                if row.get("lat") is None or row.get("lon") is None:
+                    self.skipped += 1
+                    continue
+                features.append(json.dumps({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                    "properties": {name: row.get(name) for name in properties}},
+                    ensure_ascii=False, default=str))
+            if features:
+                yield (("" if first else ",\n") + ",\n".join(features)).encode()
+                first = False
+                self.rows += len(features)
+        yield b"\n]}\n"
