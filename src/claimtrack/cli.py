@@ -700,3 +700,6 @@ elif __name__ != "__mp_main__":  # spawned batch workers re-run this file under 
     from claimtrack.cli_export import export  # its own module; uses the options above
 
     main.add_command(export)
+    from claimtrack.cli_summary import summary  # likewise
+
+    main.add_command(summary)

@@ -30,6 +30,7 @@ from claimtrack.store.engine import migrate, open_engine, safe_url
 from claimtrack.store.queries import BBox, Position
 from claimtrack.store.records import RecordReads
 from claimtrack.store.story_store import TITLE_FALLBACK_CHARS, StoryLinks, StoryReads
+from claimtrack.store.summary import SummaryReads
 from claimtrack.store.thread_store import ThreadLinks, ThreadReads
 from claimtrack.store.writes import Writes
 
@@ -37,7 +38,7 @@ __all__ = ["MIN_PREFIX", "TITLE_FALLBACK_CHARS", "BBox", "Position", "Store",
            "load_document_in"]
 
 
-class Store(Writes, RecordReads, StoryReads, ThreadReads, ContestReads):
+class Store(Writes, RecordReads, StoryReads, SummaryReads, ThreadReads, ContestReads):
     """Where processed articles live between runs; the CLI, API and web app all read it."""
 
     story_settings: StorySettings = DEFAULT_SETTINGS
