@@ -8,6 +8,7 @@ this one: the options and helpers shared by every command live there).
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def _open(path: str) -> Any:
     """The binary stream to write to: stdout for ``-``, else a ``.part`` file beside ``path``
     renamed over it at the end, so a failed export never looks finished."""
     if path == "-":
-        return click.get_binary_stream("stdout")
+        return sys.stdout.buffer
     try:
         return open(f"{path}.part", "wb")
     except OSError as exc:

@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import and_, or_, select
-
 from claimtrack import lexicons
 from claimtrack.errors import ClaimtrackError, StoreError
 from claimtrack.model import CLAIM_KINDS, EVENT_STATUSES, STANCES
@@ -339,12 +337,29 @@ def _event_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page
         yield [event_row(r) for r in rows]
 
 
-def _document_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
-    def fetch(n: int, after: Any) -> list[Row]:
-        return store.documents(limit=n, after=after, outlet=f.get("outlet"), q=f.get("q"),
-                               date_from=f.get("from"), date_to=f.get("to"))
+def _offset(fetch: Callable[[int, int], list[Row]], page_size: int) -> Iterator[list[Row]]:
+    """Pages of ``fetch(limit, offset)`` until one comes back short."""
+    offset = 0
+    while True:
+        rows = fetch(page_size, offset)
+        if rows:
+            yield rows
+        if len(rows) < page_size:
+            return
+        offset += len(rows)
 
-    for rows in _keyset(fetch, lambda r: (r["processed_at"], r["id"]), page_size):
+
+def _document_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
+    def fetch(n: int, offset: int = 0, after: Any = None) -> list[Row]:
+        return store.documents(limit=n, offset=offset, after=after, outlet=f.get("outlet"),
+                               q=f.get("q"), date_from=f.get("from"), date_to=f.get("to"))
+
+    if f.get("q"):  # a text search may be ranked by relevance, which has no keyset
+        pages = _offset(fetch, page_size)
+    else:
+        pages = _keyset(lambda n, a: fetch(n, after=a), lambda r: (r["processed_at"], r["id"]),
+                        page_size)
+    for rows in pages:
         yield [document_row(r) for r in rows]
 
 
