@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from html.parser import HTMLParser
 from typing import Any
 
@@ -142,21 +143,30 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+@contextmanager
+def browser_page(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     """A fresh page; script errors, console errors (CSP refusals among them) and dialogs fail
     the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    phone = viewport["width"] < 800
+    context = browser.new_context(viewport=viewport, has_touch=phone, is_mobile=phone)
+    context.set_default_timeout(10_000)
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
     def console(message: Any) -> None:
         # answers the page handles, which the browser logs as errors all the same: 404 for
-        # outlines not installed (the map shows a notice), 401 from the API when reads need
-        # a token (the page asks for it); every other error counts
+        # outlines not installed (the map shows a notice) and for a server without the store
+        # summary (the panel stays hidden), 401 from the API when reads need a token (the
+        # page asks for it); every other error counts
         url = (message.location or {}).get("url", "")
-        expected = url.endswith(OUTLINES_ROUTE) or ("/api/v1/" in url and "status of 401" in message.text)
+        expected = (url.endswith(OUTLINES_ROUTE)
+                    or (url.endswith("/api/v1/summary") and "status of 404" in message.text)
+                    or ("/api/v1/" in url and "status of 401" in message.text))
         if message.type == "error" and not expected:
             problems.append(f"console: {message.text} at {message.location}")
 
@@ -170,6 +180,60 @@ def page(browser: Any) -> Iterator[Any]:
     yield tab
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh desktop-sized page."""
+    with browser_page(browser, SIZES["desktop"]) as tab:
+        yield tab
+
+
+@pytest.fixture(params=sorted(SIZES))
+def size(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs at both sizes: "desktop" (1440x900), "phone" (390x844)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def sized(browser: Any, size: str) -> Iterator[Any]:
+    """A fresh page at ``size``."""
+    with browser_page(browser, SIZES[size]) as tab:
+        tab.claimtrack_size = size
+        yield tab
+
+
+def screenshot(page: Any, name: str, selector: str | None = None) -> None:
+    """docs/screenshots/<name>-<size>.png, only when CLAIMTRACK_SCREENSHOTS=1 (the README
+    shows them; regenerate with ``CLAIMTRACK_SCREENSHOTS=1 pytest tests/test_web.py``). The
+    first screen, or the element ``selector`` within it."""
+    if os.environ.get("CLAIMTRACK_SCREENSHOTS", "") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.claimtrack_size}.png"
+    if selector:
+        page.locator(selector).first.screenshot(path=str(path), animations="disabled")
+    else:
+        page.screenshot(path=str(path), animations="disabled")
+
+
+def in_viewport(page: Any, locator: Any) -> bool:
+    """Whether the element's box lies wholly on the first screen (no scrolling needed)."""
+    box = locator.bounding_box()
+    view = page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= view["width"] + 0.5
+            and box["y"] + box["height"] <= view["height"] + 0.5)
+
+
+def no_sideways_scroll(page: Any) -> bool:
+    """Nothing wider than the viewport (a phone would zoom the whole page out to fit it)."""
+    width = page.viewport_size["width"]
+    wider = page.evaluate(f"""[...document.querySelectorAll('body *')]
+        .filter(n => n.getBoundingClientRect().right > {width} + 1)
+        .map(n => n.tagName + '.' + n.className).slice(0, 5)""")
+    assert not wider, f"wider than {width} px: {wider}"
+    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
 
 
 def open_view(page: Any, base: str, fragment: str) -> Any:
@@ -214,6 +278,179 @@ def test_web_article_shows_dropped_boilerplate_greyed_on_request(page: Any, serv
     assert colour != kept  # greyed
     page.uncheck("#show-dropped")
     assert not dropped.is_visible()
+
+
+# -- the article view at both sizes -------------------------------------------------------
+
+
+def test_web_article_is_on_the_first_screen_and_the_list_collapses_on_a_phone(
+        sized: Any, server: str, docs: dict[str, Document], size: str) -> None:
+    open_view(sized, server, "#/articles")
+    title = sized.locator("#article h2.title")
+    assert in_viewport(sized, title) and in_viewport(sized, sized.locator("#article-text p.kept").first)
+    assert no_sideways_scroll(sized)
+    toggle, body = sized.locator("#doc-list-toggle"), sized.locator("#doc-list-body")
+    nato = body.locator("a.article-link", has_text="NATO says")
+    screenshot(sized, "articles")
+    if size == "desktop":
+        assert not toggle.is_visible() and body.is_visible()
+        assert body.bounding_box()["x"] + body.bounding_box()["width"] <= title.bounding_box()["x"]
+        nato.click()
+    else:
+        assert toggle.is_visible() and not body.is_visible()  # collapsed: one button
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert toggle.bounding_box()["y"] < title.bounding_box()["y"]
+        toggle.click()
+        assert body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        screenshot(sized, "articles-list")
+        nato.tap()
+    expect(title).to_have_text("NATO says over 1,000 Russian troops inside Ukraine")
+    assert in_viewport(sized, title)
+    if size == "phone":
+        expect(body).to_be_hidden()  # tapping an article opens it and folds the list
+        assert toggle.get_attribute("aria-expanded") == "false"
+    current = body.locator("li.current")
+    assert current.count() == 1 and current.get_attribute("data-id") == docs["nato"].id
+
+
+def test_web_claim_hover_card_shows_source_cue_stance_and_evidence(
+        sized: Any, server: str, docs: dict[str, Document], size: str) -> None:
+    open_view(sized, server, f"#/articles/{docs['deny'].id}")
+    assert sized.locator("#article-text [title]").count() == 0  # no native tooltips
+    denial = sized.locator("#article-text mark.claim",
+                           has_text="There are no Russian troops in Ukraine").first
+    card = sized.locator("#hover-card")
+    assert card.get_attribute("role") == "tooltip" and not card.is_visible()
+    denial.hover()
+    expect(card).to_be_visible()
+    text = card.inner_text()
+    assert "asserts" in card.locator(".card-stance").inner_text()
+    assert "official" in card.locator(".card-source").inner_text()
+    assert card.locator(".card-cue").inner_text() == "told"
+    assert "There are no Russian troops in Ukraine" in card.locator(".card-evidence").inner_text()
+    assert denial.get_attribute("aria-describedby") == "hover-card"
+    assert no_sideways_scroll(sized)
+    assert in_viewport(sized, card)
+    box, mark = card.bounding_box(), denial.bounding_box()
+    assert box["y"] >= mark["y"] + mark["height"] or box["y"] + box["height"] <= mark["y"]  # beside, not over
+    screenshot(sized, "claim-card", "#view-articles")
+    sized.mouse.move(2, sized.viewport_size["height"] - 2)
+    expect(card).to_be_hidden()
+    # the keyboard: focus shows the card, Tab moves to the next highlight, Escape hides it
+    highlights = sized.locator("#article-text [data-claims]")
+    highlights.first.focus()
+    expect(card).to_be_visible()
+    first_card = card.inner_text()
+    sized.keyboard.press("Tab")
+    assert sized.evaluate("document.activeElement.matches('#article-text [data-claims]')")
+    assert sized.evaluate("document.activeElement.getAttribute('aria-describedby')") == "hover-card"
+    expect(card).to_be_visible()
+    assert card.inner_text() != first_card or highlights.count() == 2
+    sized.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    assert sized.evaluate("document.activeElement.getAttribute('aria-describedby')") is None
+
+
+@pytest.fixture(scope="module")
+def many_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store of 205 one-line articles (no pipeline: bare documents), to page the list."""
+    from claimtrack.model import RawDocument, document_id
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('many') / 'store.db'}"
+    with Store(url) as store:
+        for n in range(205):
+            text = f"Article number {n} of the paging test."
+            store.save(Document(raw=RawDocument(name=f"a{n}.txt", content=text), id=document_id(text),
+                                text=text, title=f"Paging test article {n:03d}",
+                                published=date(2020, 1, 1)))
+    with serving(create_app(url)) as base:
+        yield base
+
+
+def test_web_article_list_pages_past_200(sized: Any, many_server: str, size: str) -> None:
+    open_view(sized, many_server, "#/articles")
+    items = sized.locator("#doc-list-body li")
+    expect(items).to_have_count(200)
+    if size == "phone":
+        assert sized.locator("#doc-list-toggle").inner_text() == "Articles (200+)"
+        sized.locator("#doc-list-toggle").click()
+    more = sized.locator("#doc-list-more")
+    more.scroll_into_view_if_needed()
+    assert more.is_visible() and "more follow" in sized.locator("#doc-list-body .list-count").inner_text()
+    more.click()
+    expect(items).to_have_count(205)
+    assert sized.locator("#doc-list-more").count() == 0
+    assert "All 205" in sized.locator("#doc-list-body .list-count").inner_text()
+    assert sized.evaluate("document.activeElement.closest('li')?.dataset.id") == items.nth(200).get_attribute("data-id")
+    titles = items.locator("a").all_inner_texts()
+    assert len(set(titles)) == 205  # no article twice
+    items.nth(203).locator("a").click()
+    expect(sized.locator("#article h2.title")).to_have_text(titles[203])
+    expect(items).to_have_count(205)  # the loaded pages stay
+
+
+# -- the store summary on the first screen ---------------------------------------------------
+
+SUMMARY = {
+    "documents": 6289, "claims": 41230, "events": 5120,
+    "by_outlet": [{"outlet": "BBC", "documents": 4000}, {"outlet": "The Moscow Times", "documents": 2289}],
+    "by_month": [{"month": "2014-07", "documents": 120}, {"month": "2014-08", "documents": 800},
+                 {"month": "2014-09", "documents": 300}],
+    "top_sources": [{"source": "Petro Poroshenko", "claims": 310}, {"source": "NATO", "claims": 120}],
+    "contested": [{"thread_id": "t1", "proposition": "Russian troops are in Ukraine", "for": 12, "against": 7}],
+    "top_places": [{"geonames_id": 709717, "name": "Donetsk", "country": "UA", "events": 96}],
+}
+
+
+def test_web_summary_panel_shows_the_store_at_a_glance(sized: Any, server: str, size: str) -> None:
+    sized.route("**/api/v1/summary", lambda route: route.fulfill(json=SUMMARY))
+    open_view(sized, server, "#/articles")
+    panel = sized.locator("#summary-panel")
+    expect(panel).to_be_visible()
+    line = sized.locator("#summary-line")
+    assert "6,289 articles" in line.inner_text() and "41,230 claims" in line.inner_text()
+    body = sized.locator("#summary-body")
+    if size == "phone":
+        assert not body.is_visible()  # one line, so the article stays on the first screen
+        assert in_viewport(sized, sized.locator("#article h2.title"))
+        line.click()
+    assert body.is_visible() and in_viewport(sized, line)
+    assert "The Moscow Times" in body.locator(".by-outlet").inner_text()
+    assert body.locator(".top-sources a", has_text="Petro Poroshenko").get_attribute(
+        "href") == "#/contests/Petro%20Poroshenko"
+    assert "12 for, 7 against" in body.locator(".contested").inner_text()
+    bars = body.locator(".month-chart a")
+    assert bars.count() == 3 and bars.nth(1).get_attribute("aria-label") == "2014-08: 800 articles"
+    assert no_sideways_scroll(sized)
+    screenshot(sized, "summary", "#summary-panel")
+    body.locator(".top-places a", has_text="Donetsk").click()
+    sized.wait_for_function("location.hash === '#/map/709717'")
+
+
+def test_web_summary_panel_stays_hidden_without_the_endpoint(sized: Any, server: str) -> None:
+    sized.route("**/api/v1/summary", lambda route: route.fulfill(
+        status=404, json={"error": {"status": 404, "message": "Not Found"}}))
+    open_view(sized, server, "#/articles")
+    sized.wait_for_timeout(100)
+    assert not sized.locator("#summary-panel").is_visible()
+    assert in_viewport(sized, sized.locator("#article h2.title"))
+
+
+def test_web_summary_panel_reads_the_real_endpoint_when_there(sized: Any, server: str,
+                                                              docs: dict[str, Document]) -> None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(server + "api/v1/summary") as response:
+            real = json.load(response)
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+        pytest.skip("GET /api/v1/summary is not in this build yet")
+    open_view(sized, server, "#/articles")
+    expect(sized.locator("#summary-panel")).to_be_visible()
+    assert f"{real['documents']:,} articles" in sized.locator("#summary-line").inner_text()
+    assert real["documents"] == len(docs)
 
 
 # -- (b) map -------------------------------------------------------------------------------

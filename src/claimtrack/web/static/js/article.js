@@ -1,42 +1,108 @@
-// Article view: the stored list on the left, one article on the right with each claim's
-// evidence span highlighted by stance, its source and cue on hover, and the dropped
-// boilerplate shown greyed on request.
+// Article view: the stored list (paged, 200 at a time; a collapsible menu on a phone) and one
+// article with each claim's evidence span highlighted by stance, its source, cue, stance and
+// evidence in a hover card (also on keyboard focus), and the dropped boilerplate shown greyed
+// on request. The store summary panel sits above both.
 
 import { getJSON } from "./api.js";
 import {
   STANCES, articleLink, byline, day, el, fill, stanceClass, stanceLabel, statusBadge, statusClass,
   statusCounts,
 } from "./dom.js";
+import { bindCards } from "./hovercard.js";
+import { showSummary } from "./summary.js";
 
 const LIST_SIZE = 200;
+const NARROW = "(max-width: 800px)";
+let listing = null; // {items, next}: the pages loaded so far, kept while the page lives
+let current = null; // the document shown, for the hover cards
 
 export async function showArticles([docId]) {
   const list = document.getElementById("doc-list");
   const article = document.getElementById("article");
-  const page = await getJSON("documents", { limit: LIST_SIZE });
-  const id = docId || (page.items[0] && page.items[0].id);
-  renderList(list, page.items, id, Boolean(page.next_cursor));
+  bindListToggle(list);
+  bindCards(article, "[data-claims]", claimCard);
+  showSummary();
+  if (!listing) {
+    const page = await getJSON("documents", { limit: LIST_SIZE });
+    listing = { items: page.items, next: page.next_cursor };
+  }
+  const id = docId || (listing.items[0] && listing.items[0].id);
+  renderList(list, id);
+  setListOpen(list, false);
   if (!id) {
+    current = null;
     fill(article, el("p", { class: "empty" },
       "No articles are stored yet. Process some with ", el("code", {}, "claimtrack process FILES"), "."));
     return;
   }
   const doc = await getJSON(`documents/${encodeURIComponent(id)}`);
+  current = doc;
   fill(article, ...renderArticle(doc));
-  for (const item of list.querySelectorAll("li")) {
-    item.classList.toggle("current", item.dataset.id === doc.id);
+  markCurrent(list, doc.id);
+  if (docId && window.matchMedia(NARROW).matches && article.getBoundingClientRect().top < 0) {
+    article.scrollIntoView({ block: "start" });
   }
 }
 
-function renderList(list, items, currentId, more) {
-  const entries = items.map((item) => el("li", { dataset: { id: item.id }, class: item.id === currentId ? "current" : "" },
+function markCurrent(list, id) {
+  for (const item of list.querySelectorAll("li")) {
+    const here = item.dataset.id === id;
+    item.classList.toggle("current", here);
+    const link = item.querySelector("a");
+    if (here) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+  }
+}
+
+/** On a phone the list is a menu behind one button, so the article is on the first screen. */
+function setListOpen(list, open) {
+  list.classList.toggle("open", open);
+  document.getElementById("doc-list-toggle").setAttribute("aria-expanded", String(open));
+}
+
+function bindListToggle(list) {
+  const toggle = document.getElementById("doc-list-toggle");
+  if (toggle.dataset.bound) return;
+  toggle.dataset.bound = "1";
+  toggle.addEventListener("click", () => setListOpen(list, !list.classList.contains("open")));
+}
+
+function listItem(item, currentId) {
+  return el("li", { dataset: { id: item.id }, class: item.id === currentId ? "current" : "" },
     articleLink(item.id, item.title || item.input_name),
     el("div", { class: "meta" }, byline(item)),
-    el("div", { class: "counts" }, `${item.claims} claims, ${item.events} events, ${item.places} places`)));
-  fill(list, 
+    el("div", { class: "counts" }, `${item.claims} claims, ${item.events} events, ${item.places} places`));
+}
+
+async function loadMore(list, button) {
+  button.disabled = true;
+  const first = listing.items.length;
+  const page = await getJSON("documents", { limit: LIST_SIZE, cursor: listing.next });
+  listing.items.push(...page.items);
+  listing.next = page.next_cursor;
+  const currentItem = list.querySelector("li.current");
+  renderList(list, currentItem ? currentItem.dataset.id : null);
+  const added = list.querySelectorAll("li")[first];
+  if (added) added.querySelector("a").focus();
+}
+
+function renderList(list, currentId) {
+  const { items, next } = listing;
+  const count = `${items.length}${next ? "+" : ""}`;
+  document.getElementById("doc-list-toggle").textContent = `Articles (${count})`;
+  const more = next ? el("button", {
+    type: "button", id: "doc-list-more", class: "more",
+    onclick: (e) => loadMore(list, e.currentTarget).catch((error) => {
+      e.currentTarget.disabled = false;
+      fill(document.getElementById("status"), el("p", { class: "error" }, `Could not load more articles: ${error.message}`));
+    }),
+  }, `Load ${LIST_SIZE} more`) : null;
+  fill(document.getElementById("doc-list-body"),
     el("h2", {}, "Articles"),
-    entries.length ? el("ol", {}, entries) : el("p", { class: "empty" }, "none yet"),
-    more ? el("p", { class: "hint" }, `Showing the ${LIST_SIZE} most recently processed; use search for others.`) : null,
+    items.length ? el("ol", {}, items.map((item) => listItem(item, currentId))) : el("p", { class: "empty" }, "none yet"),
+    el("p", { class: "hint list-count" }, next
+      ? `The ${items.length} most recently processed articles; more follow.`
+      : `All ${items.length} stored articles.`),
+    more,
   );
 }
 
@@ -46,12 +112,31 @@ function sourceOf(doc, claim) {
   return entity ? entity.name : claim.source_text || "unknown source";
 }
 
-function claimTitle(doc, claim) {
-  const source = sourceOf(doc, claim);
-  const written = claim.source_text && claim.source_text.toLowerCase() !== source.toLowerCase()
-    ? ` ("${claim.source_text}")` : "";
-  const cue = claim.cue ? `, cue "${claim.cue}"` : "";
-  return `${source}${written} ${stanceLabel(claim.stance)}${cue} [${claim.kind}]`;
+/** The hover card of a highlight: for each claim it belongs to, the source (and the words the
+ * article used for it), the cue, the stance and the evidence span. */
+function claimCard(target) {
+  const doc = current;
+  if (!doc) return null;
+  const ids = (target.dataset.claims || "").split(" ").filter(Boolean);
+  const claims = ids.map((id) => (doc.claims || []).find((c) => c.id === id)).filter(Boolean);
+  const role = target.dataset.role;
+  return claims.map((claim) => {
+    const source = sourceOf(doc, claim);
+    const written = claim.source_text && claim.source_text.toLowerCase() !== source.toLowerCase()
+      ? ` ("${claim.source_text}")` : "";
+    return el("div", { class: "card-claim", dataset: { claim: claim.id } },
+      role === "cue" || role === "source"
+        ? el("div", { class: "card-role" }, role === "cue" ? "The cue of this claim" : "The source of this claim") : null,
+      el("div", { class: "card-head" },
+        el("span", { class: `swatch ${stanceClass(claim.stance)}` }, stanceLabel(claim.stance)), " ",
+        el("strong", { class: "card-source" }, source), written),
+      el("dl", { class: "card-fields" },
+        el("dt", {}, "source"), el("dd", {}, claim.kind === "narration" ? `${source} (the outlet narrates)` : source),
+        el("dt", {}, "cue"), el("dd", { class: "card-cue" }, claim.cue || "none"),
+        el("dt", {}, "stance"), el("dd", { class: "card-stance" }, `${stanceLabel(claim.stance)}${claim.polarity === "negative" ? " (negative)" : ""}`),
+        el("dt", {}, "kind"), el("dd", {}, claim.kind)),
+      el("blockquote", { class: "card-evidence" }, claim.content_text));
+  });
 }
 
 /** Highlight spans: each claim's content, cue and source. */
@@ -96,12 +181,16 @@ function renderRange(doc, start, end, marks) {
       if (inner.kind === "narration") classes.push("narration");
       if (roles.has("cue")) classes.push("cue");
       if (roles.has("source")) classes.push("source");
-      const titles = contents.map((m) => claimTitle(doc, m.claim));
-      nodes.push(el("mark", { class: classes.join(" "), title: titles.join("\n"), dataset: { claim: inner.id } }, piece));
+      const ids = [...new Set(contents.map((m) => m.claim.id))];
+      nodes.push(el("mark", {
+        class: classes.join(" "), tabindex: 0, dataset: { claim: inner.id, claims: ids.join(" "), role: "content" },
+      }, piece));
     } else {
       const m = covering[0];
-      const label = m.role === "cue" ? `cue of: ${claimTitle(doc, m.claim)}` : `source of: ${claimTitle(doc, m.claim)}`;
-      nodes.push(el("span", { class: `${m.role} ${stanceClass(m.claim.stance)}`, title: label, dataset: { claim: m.claim.id } }, piece));
+      nodes.push(el("span", {
+        class: `${m.role} ${stanceClass(m.claim.stance)}`, tabindex: 0,
+        dataset: { claim: m.claim.id, claims: m.claim.id, role: m.role },
+      }, piece));
     }
   }
   return nodes;
@@ -166,7 +255,8 @@ function claimsTable(doc) {
   const rows = (doc.claims || []).map((claim) => el("tr", {
     class: stanceClass(claim.stance),
     onclick: () => flash(claim.id),
-    title: "Show in the text",
+    onkeydown: (e) => { if (e.key === "Enter") flash(claim.id); },
+    tabindex: 0,
   },
   el("td", {}, sourceOf(doc, claim)),
   el("td", {}, claim.cue || "-"),
@@ -227,7 +317,7 @@ function legend() {
     el("mark", { class: `claim ${stanceClass(s)}` }, stanceLabel(s)), " "]),
   el("mark", { class: "claim stance-assert narration" }, "the outlet narrates"), " ",
   el("span", { class: "source" }, "source"), " ", el("span", { class: "cue" }, "cue"),
-  " \u2014 hover a highlight for its source and cue.");
+  " \u2014 hover, tap or Tab to a highlight for its source, cue, stance and evidence (Escape hides it).");
 }
 
 function renderArticle(doc) {
@@ -248,7 +338,8 @@ function renderArticle(doc) {
   ];
   if (doc.status && doc.status !== "analysed") parts.push(el("p", { class: "notice" }, doc.status));
   parts.push(stanceSummary(doc), legend(), toggle, articleBody(doc));
-  if ((doc.claims || []).length) parts.push(el("h3", {}, `Claims (${doc.claims.length})`), claimsTable(doc));
+  if ((doc.claims || []).length) parts.push(el("h3", {}, `Claims (${doc.claims.length})`), el("p", { class: "hint" }, "Click a row (or Enter on it) to find the claim in the text."),
+    el("div", { class: "table-scroll" }, claimsTable(doc)));
   if ((doc.events || []).length) parts.push(el("h3", {}, `Events (${doc.events.length}, PLOVER: ${statusCounts(doc.events)})`), eventsList(doc));
   if ((doc.places || []).length) parts.push(el("h3", {}, `Places (${doc.places.length}, GeoNames)`), placesList(doc));
   return parts.filter(Boolean);
