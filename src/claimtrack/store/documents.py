@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, literal, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimtrack.errors import StoreError
 from claimtrack.model import Document
 from claimtrack.store.engine import safe_url
+from claimtrack.store.fulltext import Search, query_words, search
 from claimtrack.store.queries import (
     DOC_COLUMNS,
     after_processed,
@@ -114,36 +115,102 @@ class DocumentReads:
                   q: str | None = None, date_from: date | None = None,
                   date_to: date | None = None,
                   after: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-        """Summaries of stored documents, most recently processed first, with record counts;
-        ``q`` is a case-insensitive substring of the title or text; ``after`` (processed_at,
-        id) of the last row listed gives the next page (see :func:`after_processed`)."""
-        where = published_between(date_from, date_to)
+        """Summaries of stored documents with record counts, most recently processed first;
+        ``after`` (processed_at, id) of the last row listed gives the next page (see
+        :func:`after_processed`). With ``q`` (full-text search, see store/fulltext.py) the
+        documents having every word of it, most relevant first, each with a ``snippet`` of
+        its text around the words (marked «so») and a ``score`` (higher: more relevant, on
+        each engine's scale); page those with ``offset``, as ``after`` is refused."""
+        q = q.strip() if q else None  # a blank search is no filter
+        where = self._document_filters(outlet, date_from, date_to)
         if after is not None:
+            if q:
+                raise StoreError("a search ranks by relevance: page it with offset, not after")
             where.append(after_processed(after))
-        if outlet:
-            where.append(outlet_matches(outlet))
-        if q:
-            where.append(or_(documents.c.title.icontains(q, autoescape=True),
-                             documents.c.text.icontains(q, autoescape=True)))
 
         def count_of(table: Any) -> Any:
             where = table.c.doc_id == documents.c.id
             return select(func.count()).select_from(table).where(where).scalar_subquery()
 
-        stmt = select(
+        columns = (
             documents.c.id,
             *DOC_COLUMNS,
             documents.c.language,
             documents.c.input_name,
             documents.c.processed_at,
             *(count_of(t).label(t.name) for t in (entities, claims, events, places, timerefs)),
-        ).where(*where).order_by(documents.c.processed_at.desc(), documents.c.id)
+        )
+        if q:
+            found = self._search(q)
+            if found is None:
+                return []
+            stmt = (select(*columns, found.score.label("score"), found.snippet.label("snippet"))
+                    .select_from(found.source).where(found.match, *where)
+                    .order_by(found.order, documents.c.id))
+        else:
+            stmt = select(*columns).where(*where).order_by(documents.c.processed_at.desc(),
+                                                           documents.c.id)
         with self._read() as conn:
             rows = conn.execute(paged(stmt, limit, offset)).mappings().all()
         return [
             {**row, "published": iso(row["published"]), "processed_at": iso(row["processed_at"])}
             for row in rows
         ]
+
+    def count_documents(self, *, outlet: str | None = None, q: str | None = None,
+                        date_from: date | None = None, date_to: date | None = None) -> int:
+        """How many documents :meth:`documents` lists with these filters, over all pages."""
+        where = self._document_filters(outlet, date_from, date_to)
+        stmt = select(func.count()).select_from(documents)
+        if q and q.strip():
+            found = self._search(q)
+            if found is None:
+                return 0
+            stmt = select(func.count()).select_from(found.source).where(found.match)
+        with self._read() as conn:
+            return int(conn.execute(stmt.where(*where)).scalar_one())
+
+    @staticmethod
+    def _document_filters(outlet: str | None, date_from: date | None,
+                          date_to: date | None) -> list[Any]:
+        where = published_between(date_from, date_to)
+        if outlet:
+            where.append(outlet_matches(outlet))
+        return where
+
+    def _search(self, q: str) -> Search | None:
+        """The full-text match of ``q`` on this store's engine; None if it has no word.
+        Another engine than SQLite or PostgreSQL gets the substring match, unranked."""
+        words = query_words(q)
+        if not words:
+            return None
+        dialect = self.engine.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            return search(dialect, words)
+        text = or_(documents.c.title.icontains(q, autoescape=True),
+                   documents.c.text.icontains(q, autoescape=True))
+        return Search(source=documents, match=text, order=documents.c.processed_at.desc(),
+                      score=literal(0.0), snippet=func.substr(documents.c.text, 1, 200))
+
+    def delete(self, doc_ref: str) -> dict[str, Any] | None:
+        """Delete a document (id or unique prefix) with every record of it, all or nothing,
+        and relink stories and threads as if it had never been stored; None if no document
+        matches. Returns what went: the document's id, title, outlet and date, its record
+        counts, and how many stories and threads the other members of its story and threads
+        now form.
+
+        Stories and threads are the connected components of pairwise rules, so an article
+        can have been the only link between others: both indexes are rebuilt from the rows
+        left (replayed in the order they were added, nothing embedded again) and the stored
+        story and thread ids rewritten where they change, in the same transaction. Another
+        process's Store notices at its next save, as the member counts no longer match its
+        indexes."""
+        doc_id = self.resolve(doc_ref)
+        if doc_id is None:
+            return None
+        from claimtrack.store.relink import delete_and_relink  # imports this module
+
+        return delete_and_relink(self, doc_id)
 
     def count(self, table: str) -> int:
         """Rows in one store table (by name), for status output and tests."""

@@ -130,6 +130,11 @@ class StoryLinks:
                          seq=row["seq"])
             self.seq = max(self.seq, row["seq"])
             stored[row["doc_id"]] = (row["story_id"], row["similarity"])
+        if not first_build:  # another process deleted a document: start again (delete())
+            count = conn.execute(select(func.count()).select_from(story_members)).scalar_one()
+            if count != len(index):
+                self.index = None
+                return self.in_sync(conn, settings)
         if first_build:
             _update_members(conn, [
                 m for doc_id, (story_id, similarity) in stored.items()

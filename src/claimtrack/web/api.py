@@ -20,10 +20,15 @@ publication date (undated articles never match them). Text filters (``source``, 
 source's country or sector code); codes (``actor_country``, ``type``, ...) are exact, any
 case. ``doc`` is a document id or a unique prefix of at least 4 characters.
 
-``GET /api/v1/documents``  ?outlet ?q (title or text) ?from ?to
+``GET /api/v1/documents``  ?outlet ?q (full-text search of title and text) ?from ?to
     item: {id, title, outlet, url, published, language, input_name, processed_at,
            entities, claims, events, places, timerefs}  (the last five are counts);
-    newest processed first.
+    newest processed first. With ``q``: the documents having every word of it (stemmed;
+    quotes, ``*``, ``-`` and other search syntax are plain text), most relevant first, each
+    item with ``score`` (higher: more relevant) and ``snippet`` (the text around the words,
+    each marked «so»); the cursor then holds an offset.
+``DELETE /api/v1/documents/{doc}``  with the write token: see
+    :mod:`claimtrack.web.documents_api`.
 ``GET /api/v1/documents/{doc}``  doc = id or unique prefix (>= 4 chars)
     the whole Document as ``claimtrack show --json`` prints it: {id, url, outlet, title,
     authors, published, language, status, text, paragraphs, sentences, dropped (boilerplate
@@ -269,10 +274,12 @@ StoreDep = Annotated[Store, Depends(store_of)]
 def list_documents(store: StoreDep, outlet: Text = None, q: Text = None,
                    date_from: DateFrom = None, date_to: DateTo = None,
                    cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> Page:
-    """Stored articles, most recently processed first, with counts of what was found."""
+    """Stored articles, most recently processed first, with counts of what was found; with
+    ``q``, those having every word of it, most relevant first, each with a snippet."""
+    keys = () if q and q.strip() else DOCUMENT_KEYS  # a ranked search pages by offset
     return paged(lambda n, o, a: store.documents(limit=n, offset=o, after=a, outlet=outlet, q=q,
                                                  date_from=date_from, date_to=date_to),
-                 cursor, limit, DOCUMENT_KEYS)
+                 cursor, limit, keys)
 
 
 @reads.get("/documents/{doc}", summary="One document with everything found in it")

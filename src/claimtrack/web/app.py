@@ -186,6 +186,7 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     """
     from claimtrack.web.api import router
     from claimtrack.web.contests_api import router as contests_router
+    from claimtrack.web.documents_api import router as documents_router
     from claimtrack.web.summary_api import router as summary_router
     from claimtrack.web.export_api import router as export_router
 
@@ -203,6 +204,7 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     app.add_middleware(Guard, max_body_bytes=api_settings.max_body_bytes)
     app.include_router(router)
     app.include_router(contests_router)
+    app.include_router(documents_router)
     app.include_router(summary_router)
     app.include_router(export_router)
     if with_pages:
