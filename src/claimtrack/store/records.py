@@ -10,6 +10,13 @@ from sqlalchemy import and_, func, select
 
 from claimtrack.model import CLAIM_KINDS, STANCES
 from claimtrack.store.documents import DocumentReads
+from claimtrack.store.place_names import (
+    display_name,
+    english_name,
+    mentioned_as,
+    place_condition,
+    spellings_query,
+)
 from claimtrack.store.queries import (
     DOC_COLUMNS,
     BBox,
@@ -124,7 +131,9 @@ class RecordReads(DocumentReads):
         is a substring of the outlet; ``bbox`` keeps events whose place is in the box; ``after``
         pages like :meth:`claims`. ``status`` (one of EVENT_STATUSES, or several) keeps the
         events the article holds so: ``"denied"`` lists what sources reject, never facts.
-        Every row has the event's ``status`` and ``reported_by`` (the reporting source)."""
+        Every row has the event's ``status`` and ``reported_by`` (the reporting source).
+        ``place`` is a place as users write it, an exonym or the article's spelling ("Kiev",
+        "Turkey"), and ``place_name`` the place's English name (both: :mod:`.place_names`)."""
         keyset_alone(after, per_story)
         where = published_between(date_from, date_to)
         if after is not None:
@@ -142,7 +151,7 @@ class RecordReads(DocumentReads):
             if country or sector:
                 where.append(has_party(role, country, sector))
         if place:
-            where.append(places.c.name.icontains(place, autoescape=True))
+            where.append(place_condition(place, places))
         if type:
             where.append(events.c.type.in_(sorted({type, type.upper()})))
         if source:
@@ -184,7 +193,9 @@ class RecordReads(DocumentReads):
                 rows = conn.execute(stmt).mappings().all()
             else:
                 rows = conn.execute(paged(stmt, limit, offset)).mappings().all()
-        found = [{**row, "published": iso(row["published"])} for row in rows]
+        found = [{**row, "published": iso(row["published"]),
+                  "place_name": (english_name(row["place"], row["place_name"])
+                                 if row["place_name"] is not None else None)} for row in rows]
         if not per_story:
             return found
         collapsed = once_per_story(found)
@@ -207,14 +218,16 @@ class RecordReads(DocumentReads):
         many events are reported there (``event_count``; ``asserted_event_count`` of them
         asserted, the rest denied, hedged, hypothetical or negated) and how many claims name
         it, counted in the matching documents only (so --from/--to/--doc/outlet narrow the
-        counts as well as the list)."""
+        counts as well as the list). ``name`` is a place as users write it: the GeoNames or
+        English name, an exonym or the article's spelling (see :mod:`.place_names`); rows
+        carry the English name, the GeoNames one and the articles' spellings (:meth:`_place_row`)."""
         where = published_between(date_from, date_to)
         if outlet:
             where.append(outlet_matches(outlet))
         if bbox is not None:
             where.append(within(bbox))
         if name:
-            where.append(places.c.name.icontains(name, autoescape=True))
+            where.append(place_condition(name, places))
         if country:
             where.append(places.c.country == country.upper())
         if doc_id is not None:
@@ -254,11 +267,24 @@ class RecordReads(DocumentReads):
         )
         with self._read() as conn:
             rows = conn.execute(paged(stmt, limit, offset)).mappings().all()
-        return [
-            {**row, "mention_count": int(row["mention_count"] or 0),
-             "event_count": int(row["event_count"]),
-             "asserted_event_count": int(row["asserted_event_count"]),
-             "claim_count": int(row["claim_count"])}
-            for row in rows
-        ]
+            ids = [row["geonames_id"] for row in rows]
+            spelt = mentioned_as((gid, text) for gid, text, _n in conn.execute(
+                spellings_query(places, ids, where)).all()) if ids else {}
+        return [self._place_row(row, spelt.get(row["geonames_id"], [])) for row in rows]
+
+    @staticmethod
+    def _place_row(row: Any, spellings: list[str]) -> dict[str, Any]:
+        """A places() row: ``name`` the English conventional name, ``geonames_name`` the name
+        it is stored under, ``mentioned_as`` the articles' spellings (most frequent first)
+        and ``display_name`` the name with the spellings that differ: "Kyiv (Kiev)" (see
+        :mod:`claimtrack.store.place_names`)."""
+        name = english_name(row["geonames_id"], row["name"])
+        return {
+            **row, "name": name, "geonames_name": row["name"], "mentioned_as": spellings,
+            "display_name": display_name(name, spellings),
+            "mention_count": int(row["mention_count"] or 0),
+            "event_count": int(row["event_count"]),
+            "asserted_event_count": int(row["asserted_event_count"]),
+            "claim_count": int(row["claim_count"]),
+        }
 

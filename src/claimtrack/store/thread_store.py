@@ -28,6 +28,7 @@ from claimtrack.link.threads import (
 from claimtrack.model import STANCES
 from claimtrack.store.bulk import RowWriter, insert_rows
 from claimtrack.store.documents import DocumentReads, load_document_in
+from claimtrack.store.place_names import place_condition
 from claimtrack.store.queries import iso
 from claimtrack.store.rows import as_vector, load_thread_claim, thread_rows
 from claimtrack.store.schema import (
@@ -263,8 +264,9 @@ def _dated_between(members: list[ThreadClaim], date_from: date | None,
 
 
 def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
-    """Ids (of ``thread_ids``) of threads with a claim whose content mentions a place whose
-    name contains ``place``."""
+    """Ids (of ``thread_ids``) of threads with a claim whose content mentions the place the
+    user means by ``place`` (its name, an exonym, the article's spelling: see
+    :func:`claimtrack.store.place_names.place_condition`)."""
     on_claim = and_(claims.c.doc_id == thread_members.c.doc_id,
                     claims.c.id == thread_members.c.claim_id)
     contains = and_(place_mentions.c.doc_id == claims.c.doc_id,
@@ -276,7 +278,7 @@ def _threads_naming(place: str, thread_ids: Any) -> Select[Any]:
               .join(places, on_place))
     return (select(thread_members.c.thread_id).distinct().select_from(joined)
             .where(thread_members.c.thread_id.in_(thread_ids),
-                   places.c.name.icontains(place, autoescape=True)))
+                   place_condition(place, places)))
 
 
 
