@@ -138,6 +138,8 @@ def export(kind: str, fmt: str | None, output: str, bom: bool, page_size: int,
         "type": event_type}.items() if value is not None}
     _check_options(kind, given)
     fmt = fmt or EXTENSIONS.get(Path(output).suffix.lower(), "csv")
+    if fmt == "parquet" and output == "-" and sys.stdout.isatty():
+        raise click.UsageError("parquet is binary: write it to a file (-o FILE) or a pipe")
     with _errors_exit():
         try:
             job = Export(_store(db_url), kind, fmt, _filters(kind, given), page_size=page_size,
