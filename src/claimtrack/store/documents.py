@@ -152,10 +152,14 @@ class DocumentReads:
                                                            documents.c.id)
         with self._read() as conn:
             rows = conn.execute(paged(stmt, limit, offset)).mappings().all()
-        return [
+        found = [
             {**row, "published": iso(row["published"]), "processed_at": iso(row["processed_at"])}
             for row in rows
         ]
+        for row in found:
+            if row.get("snippet"):  # one line: paragraph breaks become spaces
+                row["snippet"] = " ".join(row["snippet"].split())
+        return found
 
     def count_documents(self, *, outlet: str | None = None, q: str | None = None,
                         date_from: date | None = None, date_to: date | None = None) -> int:
