@@ -28,19 +28,19 @@ branch_labels = None
 depends_on = None
 
 SQLITE_UP = (
-    "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', "
-    "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN "
-    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); "
-    "END",
-    "CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN "
-    "INSERT INTO documents_fts(documents_fts, rowid, title, text) "
-    "VALUES ('delete', old.rowid, old.title, old.text); END",
-    "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN "
-    "INSERT INTO documents_fts(documents_fts, rowid, title, text) "
-    "VALUES ('delete', old.rowid, old.title, old.text); "
-    "INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); "
-    "END",
+    ("CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', "
+     "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')"),
+    ("CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN "
+     "INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); "
+     "END"),
+    ("CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN "
+     "INSERT INTO documents_fts(documents_fts, rowid, title, text) "
+     "VALUES ('delete', old.rowid, old.title, old.text); END"),
+    ("CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN "
+     "INSERT INTO documents_fts(documents_fts, rowid, title, text) "
+     "VALUES ('delete', old.rowid, old.title, old.text); "
+     "INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); "
+     "END"),
     "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
 )
 SQLITE_DOWN = (
