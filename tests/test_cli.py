@@ -173,12 +173,14 @@ def stored_places(db: str) -> str:
     return db
 
 
-def test_cli_places_table_shows_event_and_claim_counts(stored_places: str) -> None:
-    code, out, _ = run("places", "--db", stored_places)
-    assert code == EXIT_OK and "event count" in out and "claim count" in out
-    kharkiv_line = next(line for line in out.splitlines() if "Харків" in line)
-    cells = [cell.strip() for cell in kharkiv_line.split("│")[1:-1]]
-    assert cells[5:] == ["1", "3", "2", "1", "2"]  # doc, mention, event, asserted and claims
+def test_cli_places_piped_is_tab_separated_with_event_and_claim_counts(stored_places: str) -> None:
+    code, out, err = run("places", "--db", stored_places)  # stdout is a pipe here
+    header, *lines = out.splitlines()
+    assert code == EXIT_OK and header.split("\t")[5:] == [
+        "articles", "mentions", "events", "asserted events", "claims"]
+    kharkiv_line = next(line for line in lines if "Харків" in line)
+    assert kharkiv_line.split("\t")[5:] == ["1", "3", "2", "1", "2"]
+    assert err.strip() == f"{len(lines)} rows"  # the count goes to stderr, the TSV stays clean
 
 
 def test_cli_places_geojson_file_is_a_feature_collection_in_lon_lat_order(
@@ -251,8 +253,9 @@ def test_cli_lists_threads_and_shows_the_sides(db: str, tmp_path: Path, pipeline
     code, out, _ = run("threads", "--json", "--db", db)
     rows = json.loads(out)
     assert code == EXIT_OK and rows[0]["contested"] and "Nico Tak" in rows[0]["asserting"]
-    code, out, _ = run("threads", "--contested", "--actor", "RUS", "--place", "Ukraine", "--db", db)
-    assert code == EXIT_OK and "yes" in out and "Nico Tak" in out and "1 rows" in out
+    code, out, err = run("threads", "--contested", "--actor", "RUS", "--place", "Ukraine",
+                         "--db", db)
+    assert code == EXIT_OK and "yes" in out and "Nico Tak" in out and err.strip() == "1 row"
     _, out, _ = run("threads", "--contested", "--place", "Kent", "--json", "--db", db)
     assert json.loads(out) == []
     thread_id = rows[0]["thread_id"]

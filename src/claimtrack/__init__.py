@@ -1,7 +1,8 @@
 """claimtrack: who says what happened, to whom, where and when, from news articles.
 
 The public API: ``process`` and ``process_many`` run the default pipeline on strings;
-``build_pipeline`` gives the pipeline itself; the model types are re-exported.
+``build_pipeline`` gives the pipeline itself; ``Store`` keeps documents and answers queries;
+the model types are re-exported.
 """
 
 from __future__ import annotations
@@ -21,8 +22,23 @@ from claimtrack.model import (
 )
 from claimtrack.pipeline import Outcome, Pipeline
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from claimtrack.store.repository import Store
+
 __all__ = [
     "Claim", "Document", "Entity", "Event", "EventActor", "Mention", "Outcome", "Pipeline",
-    "Place", "RawDocument", "Span", "TimeRef", "build_pipeline", "process", "process_many",
+    "Place", "RawDocument", "Span", "Store", "TimeRef", "build_pipeline", "process",
+    "process_many",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``claimtrack.Store`` on first use: the store pulls in SQLAlchemy and Alembic, which
+    ``import claimtrack`` for processing alone should not pay for."""
+    if name == "Store":
+        from claimtrack.store.repository import Store
+
+        return Store
+    raise AttributeError(f"module 'claimtrack' has no attribute {name!r}")
 __version__ = "0.1.0"

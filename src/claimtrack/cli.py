@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.model import EVENT_STATUSES, STANCES
+from claimtrack.model import EVENT_STATUSES, PLOVER_TYPES, STANCES, RawDocument
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_ERROR = 0, 1, 2, 3, 4
 
@@ -30,6 +30,29 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _span_end(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """--from / --to: an ISO date, and --from not after --to (whichever click reads second
+    sees the other in ``ctx.params``)."""
+    parsed = _date(ctx, param, value)
+    start = parsed if param.name == "date_from" else ctx.params.get("date_from")
+    end = parsed if param.name == "date_to" else ctx.params.get("date_to")
+    if start and end and start > end:
+        raise click.BadParameter(f"--from {start} is after --to {end}")
+    return parsed
+
+
+def _event_type(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A PLOVER event type, any case; an unknown one is an error listing the 16 types, never
+    an empty listing."""
+    if value is None:
+        return None
+    name = value.strip().upper()
+    if name not in PLOVER_TYPES:
+        raise click.BadParameter(f"unknown PLOVER event type {value!r}; expected one of: "
+                                 f"{', '.join(PLOVER_TYPES)}")
+    return name
 
 
 def _statuses(ctx: click.Context, param: click.Parameter,
@@ -46,9 +69,21 @@ def _statuses(ctx: click.Context, param: click.Parameter,
 db_option = click.option("--db", "db_url", envvar="CLAIMTRACK_DATABASE_URL", default=None,
                          help="Database URL (default: a SQLite file in the user data directory).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _remember_wide(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta["wide"] = value
+
+
+#: Listings fit the terminal and wrap text between words; --wide prints them unwrapped. Piped
+#: output is tab-separated values (see render.render_rows).
+wide_option = click.option("--wide", is_flag=True, expose_value=False, callback=_remember_wide,
+                           help="Do not fit the table to the terminal (for a pager or a wide screen).")
 limit_option = click.option("--limit", default=50, show_default=True, help="Maximum rows.")
-from_option = click.option("--from", "date_from", callback=_date, help="Published on or after (YYYY-MM-DD).")
-to_option = click.option("--to", "date_to", callback=_date, help="Published on or before (YYYY-MM-DD).")
+from_option = click.option("--from", "date_from", callback=_span_end,
+                           help="Published on or after (YYYY-MM-DD).")
+to_option = click.option("--to", "date_to", callback=_span_end,
+                         help="Published on or before (YYYY-MM-DD).")
 
 
 @contextmanager
@@ -82,11 +117,15 @@ def main() -> None:
 @click.option("--model", default=None, help="spaCy model name or path.")
 @click.option("--max-bytes", type=int, default=None, help="Reject documents larger than this.")
 @click.option("--columns", help="CSV/TSV column mapping, e.g. 'text=body,url=link,published=date'.")
+@click.option("--verbatim", is_flag=True,
+              help="Take each plain-text input as the article itself, with no boilerplate "
+                   "removal (a sentence to try, a text you pasted). HTML is still extracted.")
 @db_option
 def process(inputs: tuple[str, ...], published: date | None, url: str | None, outlet: str | None,
             to_jsonl: bool, model: str | None, max_bytes: int | None, columns: str | None,
-            db_url: str | None) -> None:
-    """Process INPUTS (files, directories, globs, .jsonl, or - for stdin) into the store."""
+            verbatim: bool, db_url: str | None) -> None:
+    """Process INPUTS (files, directories, globs, .jsonl, .gz of any of them, or - for stdin)
+    into the store."""
     from claimtrack.api import build_pipeline
     from claimtrack.readers import ReadStats, read_inputs
     from claimtrack.settings import Settings
@@ -107,7 +146,9 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
             raise click.BadParameter(str(exc), param_hint="--columns") from None
         if outlet:
             items = (_with_outlet(item, outlet) for item in items)
-        ok = failed = 0
+        if verbatim:
+            items = (_verbatim(item) for item in items)
+        ok = failed = duplicates = 0
         with _progress(_countable(inputs)) as advance:
             for outcome in pipeline.run(items):
                 advance()
@@ -119,13 +160,20 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
                 if store is None:
                     click.echo(json.dumps(outcome.document.to_dict(), ensure_ascii=False, default=str))
                 else:
-                    store.save(outcome.document)
                     doc = outcome.document
-                    summary = (f"{len(doc.claims)} claims, {len(doc.events)} events, "
-                               f"{len(doc.places)} places" if doc.analysed else doc.status)
-                    click.echo(f"stored {doc.id[:12]} {outcome.name}: {summary}", err=True)
+                    seen = store.resolve(doc.id) == doc.id  # the same text is stored already
+                    store.save(doc)
+                    duplicates += seen
+                    summary = (f"{_count(len(doc.claims), 'claim')}, "
+                               f"{_count(len(doc.events), 'event')}, "
+                               f"{_count(len(doc.places), 'place')}"
+                               if doc.analysed else doc.status)
+                    what = "exact duplicate of a stored article, replaced" if seen else "stored"
+                    click.echo(f"{what} {doc.id[:12]} {outcome.name}: {summary}", err=True)
     skipped = f", {stats.total_skipped} records skipped ({_skipped(stats)})" if stats.total_skipped else ""
-    click.echo(f"{ok} processed, {failed} failed{skipped}", err=True)
+    dup_note = (f"; {_count(duplicates, 'exact duplicate')} of stored articles "
+                f"(stored once), {ok - duplicates} new" if duplicates else "")
+    click.echo(f"{ok} processed, {failed} failed{skipped}{dup_note}", err=True)
     sys.exit(EXIT_OK if failed == 0 else EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED)
 
 
@@ -146,15 +194,36 @@ def _with_outlet(item: Any, outlet: str) -> Any:
     return item
 
 
+def _verbatim(item: Any) -> Any:
+    """A plain-text document taken as it is ("clean": no boilerplate step, offsets kept)."""
+    if isinstance(item, RawDocument) and item.format != "html":
+        item.format = "clean"
+    return item
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 place', '3 places'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _countable(inputs: tuple[str, ...]) -> int | None:
     """How many documents a run has, when that is known without reading the inputs: one per
-    plain file; unknown (None) for directories, globs, stdin and multi-document files."""
-    from pathlib import Path
+    single-article file (directories and globs are listed, not read); unknown (None) when stdin
+    or a multi-document file (JSONL, WARC, feed, CSV) is among them."""
+    from claimtrack.readers import expand_input
+    from claimtrack.readers.compressed import inner_suffix
+    from claimtrack.readers.warc import is_warc_path
 
-    multi = (".jsonl", ".ndjson", ".warc", ".gz", ".rss", ".atom", ".xml", ".csv", ".tsv")
-    if any(i == "-" or not Path(i).is_file() or i.lower().endswith(multi) for i in inputs):
-        return None
-    return len(inputs)
+    multi = {".jsonl", ".ndjson", ".warc", ".rss", ".atom", ".xml", ".csv", ".tsv", ".parquet"}
+    total = 0
+    for spec in inputs:
+        if spec == "-":
+            return None
+        for path in expand_input(spec):
+            if is_warc_path(path) or inner_suffix(path) in multi:
+                return None
+            total += 1
+    return total or None
 
 
 def _skipped(stats: Any) -> str:
@@ -163,15 +232,36 @@ def _skipped(stats: Any) -> str:
 
 @contextmanager
 def _progress(total: int | None) -> Iterator[Any]:
-    """A progress bar on stderr for multi-document runs in a terminal (total may be unknown)."""
+    """Progress on stderr for multi-document runs in a terminal: documents done (of how many,
+    when known), the rate and the time left, not a bar that only pulses."""
     if total == 1 or not sys.stderr.isatty():
         yield lambda: None
         return
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(transient=True) as bar:
-        task = bar.add_task("processing", total=total)
-        yield lambda: bar.advance(task)
+    columns: list[Any] = [TextColumn("processing")]
+    if total:
+        columns += [BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                    TextColumn("ETA"), TimeRemainingColumn()]
+    else:
+        columns += [TextColumn("{task.completed:,} documents"), TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn()]
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("processing", total=total, rate="")
+
+        def advance() -> None:
+            bar.advance(task)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.1f}/s" if speed else "")
+
+        yield advance
 
 
 @main.command()
@@ -195,13 +285,18 @@ def show(doc: str | None, as_json: bool, boilerplate: bool, db_url: str | None) 
         render_document(document, show_dropped=boilerplate)
 
 
-def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool,
+             total: int | None = None) -> None:
+    """Rows as JSON, a table in a terminal (``--wide``: unwrapped), or TSV when piped."""
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     from claimtrack.render import render_rows
 
-    render_rows(rows, columns)
+    ctx = click.get_current_context(silent=True)
+    params = ctx.params if ctx else {}
+    render_rows(rows, columns, limit=params.get("limit"), total=total,
+                wide=bool(ctx and ctx.meta.get("wide")))
 
 
 @main.command()
@@ -215,6 +310,7 @@ def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> N
 @from_option
 @to_option
 @limit_option
+@wide_option
 @json_option
 @db_option
 def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str | None,
@@ -233,7 +329,8 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 
 
 @main.command()
-@click.option("--type", "event_type", help="PLOVER event type (ACCUSE, ASSAULT, ...).")
+@click.option("--type", "event_type", callback=_event_type,
+              help="PLOVER event type (ACCUSE, ASSAULT, ...; any case).")
 @click.option("--actor", "actor_code", help="Actor code: country and/or sector, e.g. 'RUS MIL', 'UKR', 'REB'.")
 @click.option("--target", "target_code", help="Target (recipient) code, like --actor.")
 @click.option("--place", help="Place name contains this.")
@@ -253,6 +350,7 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @from_option
 @to_option
 @limit_option
+@wide_option
 @json_option
 @db_option
 def events(event_type: str | None, actor_code: str | None, target_code: str | None,
@@ -347,6 +445,9 @@ def _write_geojson(rows: list[dict[str, Any]], path: str) -> None:
     except OSError as exc:
         click.echo(f"error: cannot write GeoJSON to {path}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERROR)
+    from pathlib import Path
+
+    click.echo(f"wrote {_count(len(rows), 'place')} to {Path(path).resolve()}", err=True)
 
 
 @main.command()
@@ -360,6 +461,7 @@ def _write_geojson(rows: list[dict[str, Any]], path: str) -> None:
 @to_option
 @click.option("--limit", type=int, help="Maximum rows (default 50 for the listing; the GeoJSON "
               "export has every place unless --limit is given).")
+@wide_option
 @json_option
 @db_option
 def places(name: str | None, country: str | None, doc_id: str | None, geojson_path: str | None,
@@ -389,6 +491,7 @@ SHORT_ID = 12  # characters of a document or story id shown in tables (any uniqu
 @click.option("--min-size", type=click.IntRange(min=1), default=1, show_default=True,
               help="Only stories of at least this many articles (2: repeated articles only).")
 @limit_option
+@wide_option
 @json_option
 @db_option
 def stories(story: str | None, min_size: int, limit: int, as_json: bool,
@@ -449,6 +552,7 @@ def _thread_ref(thread_id: str) -> str:
 @from_option
 @to_option
 @limit_option
+@wide_option
 @json_option
 @db_option
 def threads(contested: bool, actor: str | None, place: str | None, min_size: int,
@@ -638,8 +742,9 @@ def check(batch_dir: str | None, as_json: bool, db_url: str | None) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=1))
     else:
-        counts = ", ".join(f"{n} {name}" for name, n in report.rows.items())
-        click.echo(f"{report.target}: {report.documents} documents; {counts}")
+        counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in report.rows.items()
+                           if name != "documents")
+        click.echo(f"{report.target}: {_count(report.documents, 'document')}; {counts}")
         for problem in report.problems:
             click.echo(f"problem: {problem}")
         click.echo("ok" if report.ok else f"{len(report.problems)} problems")
@@ -697,6 +802,9 @@ elif __name__ != "__mp_main__":  # spawned batch workers re-run this file under 
     from claimtrack.cli_contests import contests  # its own module; uses the options above
 
     main.add_command(contests)
+    from claimtrack.cli_documents import documents  # likewise
+
+    main.add_command(documents)
     from claimtrack.cli_export import export  # its own module; uses the options above
 
     main.add_command(export)

@@ -25,6 +25,11 @@ POLARITIES: tuple[str, ...] = ("positive", "negative")
 #: How an event stands in the article, from the claim (and the claims around it) that reports it:
 #: a denied event is something a source rejects, never a fact.
 EVENT_STATUSES: tuple[str, ...] = ("asserted", "denied", "hedged", "hypothetical", "negated")
+#: The 16 event types of PLOVER 2.0, in its quad order (verbal and material cooperation, verbal
+#: and material conflict).
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 
 
 @dataclass(frozen=True)

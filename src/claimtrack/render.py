@@ -6,9 +6,11 @@ and ``Text`` objects), never interpreted as rich markup.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -149,13 +151,87 @@ def _actor(actor: Any) -> str:
     return f"{actor.text} [{code}]" if code else actor.text
 
 
-def render_rows(rows: list[dict[str, Any]], columns: list[str], console: Console | None = None) -> None:
-    """A table of query results with the given columns."""
+#: Column headings for the store's field names ("doc_count" is not a heading).
+HEADINGS = {
+    "source_name": "source", "content_text": "content", "actors_text": "actors",
+    "targets_text": "targets", "reported_by": "reported by", "place_name": "place",
+    "outlets_text": "outlets", "doc_count": "articles", "mention_count": "mentions",
+    "event_count": "events", "asserted_event_count": "asserted events", "claim_count": "claims",
+    "first_published": "first",
+    "last_published": "last", "geonames_id": "GeoNames id", "opposing_voices": "opposing voices",
+    "other_side": "other side", "doc": "article",
+}
+#: Columns whose values are short tokens (ids, codes, dates, counts, labels): never wrapped,
+#: so "indirect" is not printed as "indire / ct" in a narrow terminal.
+UNWRAPPED = {"published", "cue", "stance", "polarity", "kind", "type", "proposed", "mode",
+             "status", "date", "copies", "geonames_id", "country", "lat", "lon", "doc_count",
+             "mention_count", "event_count", "asserted_event_count", "claim_count", "story",
+             "size", "first_published",
+             "last_published", "thread", "contested", "side", "doc", "id", "similarity",
+             "outlets", "for", "against", "opposing_voices", "documents", "claims", "events",
+             "month"}
+
+
+def heading(column: str) -> str:
+    return HEADINGS.get(column, column.replace("_", " "))
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def rows_footer(shown: int, limit: int | None = None, total: int | None = None) -> str:
+    """'1 row', '50 of 6,289 rows; --limit for more', '50 rows (--limit may hide more)'."""
+    noun = "row" if (total if total is not None else shown) == 1 else "rows"
+    if total is not None and total > shown:
+        return f"{shown:,} of {total:,} {noun}; --limit for more"
+    if total is None and limit is not None and shown >= limit:
+        return f"{shown:,} {noun} (the --limit; there may be more)"
+    return f"{shown:,} {noun}"
+
+
+def render_rows(rows: list[dict[str, Any]], columns: list[str], console: Console | None = None,
+                *, limit: int | None = None, total: int | None = None, wide: bool = False,
+                plain: bool | None = None) -> None:
+    """A table of query results with the given columns.
+
+    In a terminal: a table fitted to its width that wraps text columns between words and never
+    wraps short ones (``wide``: as wide as the rows need, for a pager or a wide screen). Piped
+    or redirected (``plain``, default when stdout is not a terminal): tab-separated values with
+    a heading line, one row per line, and the row count on stderr, so ``| cut``, ``| sort`` and
+    spreadsheets read it as it is.
+    """
     out = console or _console()
-    table = Table(expand=True)
+    if plain is None:
+        plain = console is None and not sys.stdout.isatty()
+    footer = rows_footer(len(rows), limit, total)
+    if plain:
+        clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+        sys.stdout.write("\t".join(heading(c) for c in columns) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(_cell(row.get(c)).translate(clean) for c in columns) + "\n")
+        sys.stdout.flush()
+        print(footer, file=sys.stderr)
+        return
+    table = Table(expand=not wide)
     for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
+        if wide:
+            table.add_column(heading(column), no_wrap=True)
+        elif column in UNWRAPPED:
+            width = max([len(heading(column)), *(len(_cell(r.get(column))) for r in rows)])
+            table.add_column(heading(column), no_wrap=True, min_width=min(width, 24),
+                             overflow="ellipsis")
+        else:
+            table.add_column(heading(column), overflow="fold", ratio=1)
     for row in rows:
-        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
-    out.print(table)
-    out.print(Text(f"{len(rows)} rows", style="dim"))
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
+    if wide:  # as wide as the rows need, whatever the terminal
+        needed = Measurement.get(out, out.options.update_width(100_000), table).maximum
+        width, out.width = out.width, max(out.width, needed)
+        try:
+            out.print(table, crop=False)
+        finally:
+            out.width = width
+    else:
+        out.print(table)
+    out.print(Text(footer, style="dim"))

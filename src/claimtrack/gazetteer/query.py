@@ -7,6 +7,7 @@ for the same name.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import threading
@@ -171,6 +172,10 @@ def open_gazetteer(path: Path | str | None = None, *, build: bool = True) -> Gaz
 
     target = Path(path) if path is not None else default_path()
     if build and (not target.is_file() or _stored_fingerprint(target) != fingerprint()):
+        # the first run is otherwise silent for the build's ~40 s: say what is happening
+        # (a warning, so Python's last-resort handler prints it on stderr with no setup)
+        logging.getLogger("claimtrack").warning(
+            "building the place gazetteer at %s (first run only; about 40 s) ...", target)
         build_gazetteer(target)
     return Gazetteer(target)
 

@@ -20,6 +20,13 @@ from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, ReadStats, parse_date, record_to_raw
+from claimtrack.readers.compressed import (
+    GZIP_ERRORS,
+    inner_suffix,
+    is_gzipped,
+    open_binary,
+    read_unpacked,
+)
 from claimtrack.readers.csv_reader import CSV_DELIMITERS, check_columns, read_csv
 from claimtrack.readers.decode import (
     check_size,
@@ -122,13 +129,22 @@ def expand_input(spec: str) -> list[Path]:
         return sorted(
             p for p in path.rglob("*")
             if p.is_file() and not p.name.startswith(".")
-            and (p.suffix.lower() in DIRECTORY_SUFFIXES or is_warc_path(p))
+            and (_readable_in_directory(p) or is_warc_path(p))
         )
     if path.exists():
         return [path]
     if glob.has_magic(spec):
         return sorted(Path(p) for p in glob.glob(spec, recursive=True) if Path(p).is_file())
     return []
+
+
+def _readable_in_directory(path: Path) -> bool:
+    """A file a directory input picks up: a known suffix, also under ``.gz`` (a bare
+    ``name.gz`` says nothing of what it holds and is left out, as a bare ``name`` is not)."""
+    if is_gzipped(path):
+        inner = inner_suffix(path)
+        return bool(inner) and inner in DIRECTORY_SUFFIXES
+    return path.suffix.lower() in DIRECTORY_SUFFIXES
 
 
 def read_path(path: Path, max_bytes: int = 32_000_000) -> Iterator[ReadItem]:
@@ -138,7 +154,7 @@ def read_path(path: Path, max_bytes: int = 32_000_000) -> Iterator[ReadItem]:
 
 def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
     """Dispatch one file by its suffix, or by its first bytes when the suffix says nothing."""
-    name, suffix = str(path), path.suffix.lower()
+    name, suffix = str(path), inner_suffix(path)  # "page.html.gz" reads as .html
     unlabelled = suffix not in (HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
                                 | set(CSV_DELIMITERS))
     if is_warc_path(path) or (unlabelled and _starts_like_warc(path)):
@@ -148,6 +164,9 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
         yield from _not_empty(name, read_csv(path, options.max_bytes, options.columns), "rows")
         return
     if suffix in PARQUET_SUFFIXES:
+        if is_gzipped(path):  # Parquet compresses its own pages; a gzipped one is unusual
+            yield Outcome(name, error=f"{name}: a gzipped Parquet file is not read; unpack it")
+            return
         yield from _not_empty(name, read_parquet(path, options.max_bytes), "rows")
         return
     limit = options.max_bytes
@@ -155,12 +174,13 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
         limit = max(limit, FEED_FILE_MAX_BYTES)
     try:
         if suffix in JSONL_SUFFIXES:
-            with path.open("rb") as handle:
-                lines = read_jsonl_lines(name, handle, options.max_bytes)
-                yield from _not_empty(name, lines, "JSON lines")
+            yield from _jsonl_file(path, options.max_bytes)
             return
-        check_size(name, path.stat().st_size, limit)
-        data = path.read_bytes()
+        if is_gzipped(path):
+            data = read_unpacked(path, limit)
+        else:
+            check_size(name, path.stat().st_size, limit)
+            data = path.read_bytes()
     except InputError as exc:
         yield Outcome(name, error=str(exc))
         return
@@ -181,6 +201,19 @@ def _read_path(path: Path, options: _Options) -> Iterator[ReadItem]:
             return
     fmt: Format | None = "html" if suffix in HTML_SUFFIXES else None
     yield from _read_bytes(name, data, options, fmt)
+
+
+def _jsonl_file(path: Path, max_bytes: int) -> Iterator[ReadItem]:
+    """A JSON-lines file, gzipped or not; a damaged gzip stream ends the file with an error
+    after the lines read before it (they are kept)."""
+    name = str(path)
+    try:
+        with open_binary(path) as handle:
+            yield from _not_empty(name, read_jsonl_lines(name, handle, max_bytes), "JSON lines")
+    except GZIP_ERRORS as exc:
+        if not is_gzipped(path):
+            raise
+        yield Outcome(name, error=f"{name}: not a readable gzip file ({exc})")
 
 
 def _not_empty(name: str, items: Iterable[ReadItem], what: str) -> Iterator[ReadItem]:

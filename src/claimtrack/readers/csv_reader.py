@@ -15,6 +15,7 @@ from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers.base import Format, ReadItem, parse_date
+from claimtrack.readers.compressed import GZIP_ERRORS, inner_suffix, is_gzipped, open_binary
 from claimtrack.readers.decode import check_size, clean_text, sniff_format
 
 __all__ = ["CSV_DELIMITERS", "DEFAULT_COLUMNS", "FIELDS", "check_columns", "read_csv"]
@@ -48,10 +49,10 @@ def read_csv(
 ) -> Iterator[ReadItem]:
     """Stream rows as RawDocuments named ``path:row`` (the header is row 1, as in a spreadsheet)."""
     name = str(path)
-    delimiter = CSV_DELIMITERS.get(path.suffix.lower(), ",")
+    delimiter = CSV_DELIMITERS.get(inner_suffix(path), ",")  # "rows.tsv.gz" is tab-separated
     _allow_fields_up_to(max_bytes)
     try:
-        handle = path.open("rb")
+        handle = open_binary(path)
     except OSError as exc:
         yield Outcome(name, error=f"{name}: cannot read: {exc.strerror or exc}")
         return
@@ -69,6 +70,10 @@ def read_csv(
                     yield _row_to_item(f"{name}:{row_number}", row, header, mapping, max_bytes)
         except InputError as exc:
             yield Outcome(name, error=str(exc))
+        except GZIP_ERRORS as exc:  # a damaged .csv.gz: the rows read before it are kept
+            if not is_gzipped(path):
+                raise
+            yield Outcome(name, error=f"{name}: not a readable gzip file ({exc})")
         except csv.Error as exc:
             reason = f"malformed CSV ({exc})"
             if "field limit" in str(exc):

@@ -65,7 +65,9 @@ class ExtractStage:
             paragraphs, dropped = _from_plaintext(raw.content.replace("\r\n", "\n"), site_repeats)
             meta = {"title": paragraphs[0] if paragraphs else None}
         if not "".join(paragraphs).strip():
-            raise InputError(raw.name, "no article text found (every block looks like boilerplate)")
+            raise InputError(raw.name, "no article text found (every block looks like boilerplate; "
+                                       "to take a short text as it is, process it verbatim: "
+                                       "claimtrack process --verbatim, or clean=True in Python)")
         text = paragraphs[0] if raw.format == "clean" else "\n\n".join(paragraphs)
         if len(text) > self.max_chars:
             raise InputError(

@@ -24,6 +24,7 @@ that no zyte-aeb page triggers (readability's output is at least 0.6 of trafilat
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ from lxml_html_clean import Cleaner
 from readability import Document as _ReadabilityDocument
 from readability.readability import REGEXES as _READABILITY_REGEXES
 from readability.readability import Unparseable
+
+# readability reports its own fallbacks at INFO ("ruthless removal did not work"): our second
+# opinion is not news to an operator, and in `claimtrack serve` those lines filled the log.
+logging.getLogger("readability.readability").setLevel(logging.WARNING)
 
 __all__ = [
     "HtmlExtraction",
