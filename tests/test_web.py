@@ -519,6 +519,7 @@ def test_web_threads_board_shows_the_contested_thread_with_both_sides(page: Any,
     open_view(page, server, "#/threads")
     first = page.locator("#threads-board article.thread").first
     assert "contested" in (first.get_attribute("class") or "")
+    first.locator("button.thread-toggle").click()
     asserting = first.locator(".side-for")
     denying = first.locator(".side-against")
     assert asserting.locator("h4").inner_text().startswith("For (asserting)")
@@ -534,6 +535,82 @@ def test_web_threads_board_shows_the_contested_thread_with_both_sides(page: Any,
     page.check("#threads-contested")
     expect(page.locator("#threads-board article.thread:not(.contested)")).to_have_count(0)
     expect(page.locator("#threads-board article.thread.contested")).to_have_count(1)
+
+
+def test_web_threads_board_is_collapsed_until_a_thread_is_opened(sized: Any, server: str,
+                                                                  size: str) -> None:
+    open_view(sized, server, "#/threads")
+    cards = sized.locator("#threads-board article.thread")
+    assert cards.count() >= 2
+    assert sized.locator("#threads-board .thread-body:visible").count() == 0  # all collapsed
+    assert in_viewport(sized, cards.nth(1).locator("h3"))  # so several fit the first screen
+    assert "For:" in cards.first.locator(".who-line").inner_text()
+    assert no_sideways_scroll(sized)
+    screenshot(sized, "threads")
+    toggle = cards.first.locator("button.thread-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    sized.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    body = sized.locator(f'[id="{toggle.get_attribute("aria-controls")}"]')
+    expect(body.locator(".side-for")).to_be_visible()
+    box_for = body.locator(".side-for").bounding_box()
+    box_against = body.locator(".side-against").bounding_box()
+    if size == "desktop":
+        assert box_for["x"] + box_for["width"] <= box_against["x"]  # side by side
+    else:
+        assert box_for["y"] + box_for["height"] <= box_against["y"]  # one above the other
+    assert no_sideways_scroll(sized)
+    screenshot(sized, "thread-open", "#threads-board article.thread")
+    toggle.click()
+    expect(body).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+
+@requires_shared(SEED)
+def test_web_threads_board_filters_by_actor_place_dates_and_contest(sized: Any,
+                                                                    server: str) -> None:
+    open_view(sized, server, "#/threads")
+    cards = sized.locator("#threads-board article.thread")
+    everything = cards.count()
+    sized.fill("#threads-actor", "Nico Tak")
+    sized.press("#threads-actor", "Enter")
+    expect(cards).to_have_count(1)
+    assert "contested" in (cards.first.get_attribute("class") or "")
+    assert "Nico Tak" in cards.first.locator(".who-line").inner_text()
+    sized.click("#threads-clear")
+    expect(cards).to_have_count(everything)
+    sized.fill("#threads-place", "Atlantis")
+    sized.click("#threads-apply")
+    expect(sized.locator("#threads-board .empty")).to_have_text("No thread matches these filters.")
+    sized.click("#threads-clear")
+    sized.fill("#threads-from", "2014-08-31")
+    expect(cards).to_have_count(everything - 1)
+    sized.fill("#threads-to", "2014-08-31")
+    sized.check("#threads-contested")
+    expect(sized.locator("#threads-board .empty")).to_be_visible()
+    assert no_sideways_scroll(sized)
+
+
+def test_web_threads_board_pages(sized: Any, server: str) -> None:
+    def one_per_page(route: Any) -> None:  # pages of one, so this small store has several
+        route.continue_(url=route.request.url.replace("limit=20", "limit=1"))
+
+    sized.route("**/api/v1/threads?*", one_per_page)
+    open_view(sized, server, "#/threads")
+    cards = sized.locator("#threads-board article.thread")
+    expect(cards).to_have_count(1)
+    first = cards.first.get_attribute("data-thread")
+    prev, following = sized.locator("#threads-prev"), sized.locator("#threads-next")
+    assert prev.is_disabled() and following.is_enabled()
+    following.click()
+    expect(sized.locator("#threads-page")).to_have_text("page 2")
+    second = cards.first.get_attribute("data-thread")
+    assert second != first and prev.is_enabled()
+    assert sized.locator("#threads-count").inner_text().startswith("Threads 2\u20132")
+    prev.click()
+    expect(sized.locator("#threads-page")).to_have_text("page 1")
+    assert cards.first.get_attribute("data-thread") == first
 
 
 # -- timeline and search ---------------------------------------------------------------------
@@ -649,6 +726,10 @@ def test_web_timeline_lists_the_denied_event_as_denied(page: Any, status_server:
 
 def test_web_threads_board_lists_events_with_their_status(page: Any, status_server: str) -> None:
     open_view(page, status_server, "#/threads")
+    toggles = page.locator("#threads-board button.thread-toggle")
+    for n in range(toggles.count()):
+        toggles.nth(n).click()
+    expect(page.locator("#threads-board .thread-body .sides")).to_have_count(toggles.count())
     denied = event_item(page.locator("#threads-board"), "denied", "ASSAULT")
     assert denied.count() >= 1
     assert "denied by rebel command" in denied.first.inner_text().lower()

@@ -1,12 +1,19 @@
-// Threads board: claims about one proposition across articles, contested threads first, each
-// thread's claims side by side: for (asserting), against (denying), and observing.
+// Threads board: claims about one proposition across articles, contested threads first, a page
+// of PAGE at a time, filtered by the API (contested, actor, place, publication dates). Each
+// thread is one collapsed card (proposition, who asserts, who denies); opening it loads its
+// claims side by side: for (asserting), against (denying), and observing.
 
-import { allPages, getJSON } from "./api.js";
+import { getJSON } from "./api.js";
 import {
   articleLink, byline, el, fill, stanceClass, stanceLabel, statusBadge, statusClass,
 } from "./dom.js";
 
-const DETAILED = 40; // threads whose sides are loaded at once; the rest on request
+const PAGE = 20; // threads per page
+const FILTERS = { actor: "threads-actor", place: "threads-place", from: "threads-from", to: "threads-to" };
+let cursors = [null]; // the cursor of each page walked so far; the last is the page shown
+let starts = [0]; // the position of each of those pages' first thread
+const details = new Map(); // thread id -> its loaded detail
+let bodyCount = 0;
 const COLUMNS = [["for", "For (asserting)"], ["against", "Against (denying)"], ["observing", "Observing"]];
 
 function claimCard(claim) {
@@ -47,47 +54,136 @@ function threadEvents(detail) {
     articleLink(e.doc_id, "article")))));
 }
 
-function threadCard(thread, detail) {
+function sidesOf(thread) {
+  const line = (label, names) => (names && names.length
+    ? el("span", { class: "who" }, el("strong", {}, label), " ", names.slice(0, 4).join("; "),
+      names.length > 4 ? ` and ${names.length - 4} more` : "") : null);
+  const parts = [line("For:", thread.asserting), line("Against:", thread.denying)].filter(Boolean);
+  return parts.length ? el("p", { class: "meta who-line" }, parts.map((p, i) => [i ? " \u00b7 " : "", p])) : null;
+}
+
+async function toggleThread(card, thread, button) {
+  const body = card.querySelector(".thread-body");
+  const open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", String(open));
+  button.textContent = open ? "Hide the claims" : "Show the claims";
+  if (open && !body.childElementCount) {
+    button.disabled = true;
+    try {
+      if (!details.has(thread.thread_id)) {
+        details.set(thread.thread_id, await getJSON(`threads/${encodeURIComponent(thread.thread_id)}`));
+      }
+      const detail = details.get(thread.thread_id);
+      fill(body, sidesGrid(detail), threadEvents(detail));
+    } catch (error) {
+      fill(body, el("p", { class: "error" }, `Could not load the claims: ${error.message || error}`));
+    } finally {
+      button.disabled = false;
+    }
+  }
+  body.hidden = !open;
+}
+
+function threadCard(thread) {
   const dates = [thread.first_published, thread.last_published].filter(Boolean);
   const range = dates.length ? (dates[0] === dates[1] ? dates[0] : dates.join(" \u2013 ")) : "undated";
   const stances = Object.entries(thread.stances || {}).map(([s, n]) => `${n} ${stanceLabel(s)}`).join(", ");
+  bodyCount += 1;
+  const bodyId = `thread-body-${bodyCount}`; // thread ids hold ':', awkward in selectors
   const card = el("article", {
     class: `thread${thread.contested ? " contested" : ""}`, dataset: { thread: thread.thread_id },
   },
   el("header", {},
     thread.contested ? el("span", { class: "badge" }, "contested") : null,
     el("h3", {}, thread.text),
-    el("p", { class: "meta" }, `${thread.size} claims \u00b7 ${range} \u00b7 ${stances}`)));
-  if (detail) {
-    card.append(sidesGrid(detail), threadEvents(detail) || "");
-  } else {
-    card.append(el("button", {
-      type: "button",
-      onclick: async (e) => {
-        e.target.disabled = true;
-        const loaded = await getJSON(`threads/${encodeURIComponent(thread.thread_id)}`);
-        e.target.replaceWith(sidesGrid(loaded), threadEvents(loaded) || "");
-      },
-    }, "Show the claims"));
-  }
+    el("p", { class: "meta" }, `${thread.size} claims \u00b7 ${range} \u00b7 ${stances}`),
+    sidesOf(thread)),
+  el("div", { class: "thread-body", id: bodyId, hidden: true }));
+  const button = el("button", {
+    type: "button", class: "thread-toggle", "aria-expanded": "false", "aria-controls": bodyId,
+    onclick: () => toggleThread(card, thread, button),
+  }, "Show the claims");
+  card.querySelector("header").append(button);
   return card;
 }
 
-export async function showThreads() {
+function filters() {
+  const params = { contested: document.getElementById("threads-contested").checked ? "true" : null };
+  for (const [name, id] of Object.entries(FILTERS)) params[name] = document.getElementById(id).value.trim() || null;
+  return params;
+}
+
+async function loadPage() {
   const board = document.getElementById("threads-board");
-  const checkbox = document.getElementById("threads-contested");
-  if (!checkbox.dataset.bound) {
-    checkbox.dataset.bound = "1";
-    checkbox.addEventListener("change", () => showThreads().catch((error) => {
-      fill(board, el("p", { class: "error" }, String(error.message || error)));
-    }));
+  const count = document.getElementById("threads-count");
+  const cursor = cursors[cursors.length - 1];
+  let page;
+  try {
+    page = await getJSON("threads", { ...filters(), limit: PAGE, cursor });
+  } catch (error) {
+    if (error.status === 401) throw error;
+    fill(count);
+    fill(board, el("p", { class: "error" }, `Could not filter the threads: ${error.message || error}`));
+    updatePager(null);
+    return;
   }
-  const threads = await allPages("threads", { contested: checkbox.checked ? "true" : null }, 1000);
-  const first = threads.items.slice(0, DETAILED);
-  const details = await Promise.all(first.map((t) => getJSON(`threads/${encodeURIComponent(t.thread_id)}`)));
-  const contested = threads.items.filter((t) => t.contested).length;
-  fill(board, 
-    el("p", { class: "hint" }, `${threads.items.length} threads, ${contested} contested (one source asserts what another denies).`),
-    ...threads.items.map((t, i) => threadCard(t, details[i])),
-  );
+  const first = starts[cursors.length - 1];
+  starts[cursors.length] = first + page.items.length;
+  const contested = page.items.filter((t) => t.contested).length;
+  fill(count, page.items.length
+    ? `Threads ${first + 1}\u2013${first + page.items.length}${page.next_cursor ? "" : " (the last)"}, `
+      + `${contested} of them contested (one source asserts what another denies); contested first, then biggest.`
+    : "");
+  fill(board, page.items.length ? page.items.map(threadCard)
+    : el("p", { class: "empty" }, cursors.length > 1 ? "No more threads." : "No thread matches these filters."));
+  updatePager(page);
+}
+
+function updatePager(page) {
+  const prev = document.getElementById("threads-prev");
+  const next = document.getElementById("threads-next");
+  prev.disabled = cursors.length <= 1;
+  next.disabled = !(page && page.next_cursor);
+  next.dataset.cursor = (page && page.next_cursor) || "";
+  document.getElementById("threads-pager").hidden = prev.disabled && next.disabled;
+  fill(document.getElementById("threads-page"), `page ${cursors.length}`);
+}
+
+function bindControls() {
+  const apply = () => {
+    cursors = [null];
+    starts = [0];
+    return loadPage();
+  };
+  document.getElementById("threads-contested").addEventListener("change", apply);
+  document.getElementById("threads-apply").addEventListener("click", apply);
+  for (const id of Object.values(FILTERS)) {
+    const input = document.getElementById(id);
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") apply(); });
+    if (input.type === "date") input.addEventListener("change", apply);
+  }
+  document.getElementById("threads-clear").addEventListener("click", () => {
+    document.getElementById("threads-contested").checked = false;
+    for (const id of Object.values(FILTERS)) document.getElementById(id).value = "";
+    apply();
+  });
+  document.getElementById("threads-next").addEventListener("click", (e) => {
+    cursors.push(e.currentTarget.dataset.cursor);
+    loadPage().then(() => document.getElementById("threads-count").scrollIntoView({ block: "nearest" }));
+  });
+  document.getElementById("threads-prev").addEventListener("click", () => {
+    if (cursors.length > 1) cursors.pop();
+    loadPage();
+  });
+}
+
+export async function showThreads() {
+  const filtersBox = document.getElementById("threads-filters");
+  if (!filtersBox.dataset.bound) {
+    filtersBox.dataset.bound = "1";
+    bindControls();
+  }
+  cursors = [null];
+  starts = [0];
+  await loadPage();
 }
