@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from claimtrack.errors import StoreError
 from claimtrack.link.threads import Thread, side_of
+from claimtrack.store.place_names import english_name, place_condition
 from claimtrack.store.queries import iso, outlet_matches, published_between, within
 from claimtrack.store.schema import documents, places, thread_members
 from claimtrack.store.thread_store import (
@@ -44,15 +45,16 @@ def _after_place(after: PlacePosition) -> Any:
 def place_mentions_page(store: Any, f: dict[str, Any]
                         ) -> Callable[[int, PlacePosition | None], list[dict[str, Any]]]:
     """``fetch(limit, after)``: places as each article names them, newest articles first,
-    with the article and the mention texts; ``f`` holds export filters (place, country, doc,
-    outlet, bbox, from, to)."""
+    with the article, the place's English name and the article's mentions of it; ``f`` holds
+    export filters (place as users write it, see :mod:`.place_names`; country, doc, outlet,
+    bbox, from, to)."""
     where = published_between(f.get("from"), f.get("to"))
     if f.get("outlet"):
         where.append(outlet_matches(f["outlet"]))
     if f.get("bbox") is not None:
         where.append(within(f["bbox"]))
     if f.get("place"):
-        where.append(places.c.name.icontains(f["place"], autoescape=True))
+        where.append(place_condition(f["place"], places))
     if f.get("country"):
         where.append(places.c.country == f["country"].upper())
     if f.get("doc"):
@@ -71,11 +73,12 @@ def place_mentions_page(store: Any, f: dict[str, Any]
             rows = conn.execute(page).mappings().all()
         found = []
         for row in rows:
-            texts = [str(m.get("text")) for m in row["mentions"] or []]
+            texts = [" ".join(str(m.get("text")).split()) for m in row["mentions"] or []]
             found.append({"article_id": row["doc_id"], "seq": row["seq"],
                           "published": iso(row["published"]), "outlet": row["outlet"],
                           "url": row["url"], "title": row["title"],
-                          "geonames_id": row["geonames_id"], "place": row["name"],
+                          "geonames_id": row["geonames_id"],
+                          "place": english_name(row["geonames_id"], row["name"]),
                           "country": row["country"], "admin1": row["admin1"],
                           "feature_code": row["feature_code"], "lat": row["lat"],
                           "lon": row["lon"], "mentions": "; ".join(dict.fromkeys(texts)),
