@@ -25,8 +25,9 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, exists, func, or_, select
 
 from claimtrack.gazetteer.query import Gazetteer, GazetteerError, PlaceRecord, fold_name
 from claimtrack.store.schema import documents, place_mentions
@@ -103,7 +104,7 @@ def place_ids(text: str) -> list[int]:
     return sorted(set(found))
 
 
-def place_condition(text: str, table: Table) -> ColumnElement[bool]:
+def place_condition(text: str, table: FromClause) -> ColumnElement[bool]:
     """A stored place (a row of ``table``: ``places`` or an alias of it) the user means by
     ``text``: by GeoNames id, by its stored name, or by the article's spelling of it (see the
     module docstring)."""
@@ -122,17 +123,18 @@ def place_condition(text: str, table: Table) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def mentioned_as(conn_rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+def mentioned_as(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     """(GeoNames id, spelling) rows -> each id's distinct spellings, in order of first sight."""
     found: dict[int, list[str]] = {}
-    for gid, text in conn_rows:
+    for gid, text in rows:
         spellings = found.setdefault(gid, [])
         if text and text not in spellings:
             spellings.append(text)
     return found
 
 
-def spellings_query(table: Table, ids: list[int], where: list[ColumnElement[bool]]) -> object:
+def spellings_query(table: FromClause, ids: list[int],
+                    where: list[ColumnElement[bool]]) -> Select[Any]:
     """The distinct article spellings of the places ``ids`` (rows of ``table`` joined to
     ``documents`` and filtered by ``where``), most frequent first."""
     spelt = func.substr(documents.c.text, place_mentions.c.start_offset + 1,
