@@ -189,3 +189,19 @@ def test_readability_fallback_notes_stay_out_of_the_log() -> None:
     import claimtrack.stages.html_extract  # noqa: F401  (sets the level on import)
 
     assert not logging.getLogger("readability.readability").isEnabledFor(logging.INFO)
+
+
+def test_claim_rows_name_their_article_and_page_with_offset(pipeline: object,
+                                                           tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    db = f"sqlite:///{tmp_path / 'pages.db'}"
+    run("process", str(EXAMPLES / "border_post.txt"), "--published", "2024-03-05",
+        "--outlet", "Valley News", "--db", db)
+    _, first, err = run("claims", "--limit", "2", "--db", db)
+    header, *rows = first.splitlines()
+    assert header.split("\t")[:3] == ["article", "outlet", "published"]
+    assert all(row.split("\t")[1:3] == ["Valley News", "2024-03-05"] for row in rows)
+    assert err.strip() == "2 rows; more with --offset 2 (or a larger --limit)"
+    _, second, err = run("claims", "--limit", "2", "--offset", "2", "--db", db)
+    assert set(second.splitlines()[1:]).isdisjoint(rows) and err.startswith("2 rows (3-4)")

@@ -80,6 +80,8 @@ def _remember_wide(ctx: click.Context, param: click.Parameter, value: bool) -> N
 wide_option = click.option("--wide", is_flag=True, expose_value=False, callback=_remember_wide,
                            help="Do not fit the table to the terminal (for a pager or a wide screen).")
 limit_option = click.option("--limit", default=50, show_default=True, help="Maximum rows.")
+offset_option = click.option("--offset", default=0, show_default=True,
+                             type=click.IntRange(min=0), help="Skip this many rows first.")
 from_option = click.option("--from", "date_from", callback=_span_end,
                            help="Published on or after (YYYY-MM-DD).")
 to_option = click.option("--to", "date_to", callback=_span_end,
@@ -285,9 +287,17 @@ def show(doc: str | None, as_json: bool, boilerplate: bool, db_url: str | None) 
         render_document(document, show_dropped=boilerplate)
 
 
+def _with_article(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with the short id of its article, as listings show it (any prefix works)."""
+    for row in rows:
+        row.setdefault("article", (row.get("doc_id") or "")[:SHORT_ID])
+    return rows
+
+
 def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool,
-             total: int | None = None) -> None:
-    """Rows as JSON, a table in a terminal (``--wide``: unwrapped), or TSV when piped."""
+             total: int | None = None, more: bool | None = None) -> None:
+    """Rows as JSON, a table in a terminal (``--wide``: unwrapped), or TSV when piped.
+    ``more``: the query found rows past the last one shown (it asked for one more)."""
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -295,8 +305,8 @@ def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool,
 
     ctx = click.get_current_context(silent=True)
     params = ctx.params if ctx else {}
-    render_rows(rows, columns, limit=params.get("limit"), total=total,
-                wide=bool(ctx and ctx.meta.get("wide")))
+    render_rows(rows, columns, limit=params.get("limit"), total=total, more=more,
+                offset=params.get("offset") or 0, wide=bool(ctx and ctx.meta.get("wide")))
 
 
 @main.command()
@@ -310,22 +320,26 @@ def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool,
 @from_option
 @to_option
 @limit_option
+@offset_option
 @wide_option
 @json_option
 @db_option
 def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str | None,
            per_story: bool,
-           date_from: date | None, date_to: date | None, limit: int, as_json: bool,
-           db_url: str | None) -> None:
+           date_from: date | None, date_to: date | None, limit: int, offset: int,
+           as_json: bool, db_url: str | None) -> None:
     """List stored claims: source, cue, stance and content."""
     with _errors_exit():
         rows = _store(db_url).claims(source=source, stance=stance, kind=kind, doc_id=doc_id,
-                                     date_from=date_from, date_to=date_to, limit=limit,
-                                     per_story=per_story)
-    columns = ["published", "source_name", "cue", "stance", "polarity", "kind", "content_text"]
+                                     date_from=date_from, date_to=date_to, limit=limit + 1,
+                                     offset=offset, per_story=per_story)
+    more, rows = len(rows) > limit, _with_article(rows[:limit])
+    columns = ["article", "outlet", "published", "source_name", "cue", "stance", "polarity",
+               "kind", "content_text"]
     for row in rows if per_story else []:
         row["outlets_text"] = "; ".join(row["outlets"])
-    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
+    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json,
+             more=more)
 
 
 @main.command()
@@ -350,6 +364,7 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
 @from_option
 @to_option
 @limit_option
+@offset_option
 @wide_option
 @json_option
 @db_option
@@ -357,7 +372,7 @@ def events(event_type: str | None, actor_code: str | None, target_code: str | No
            place: str | None, source: str | None, stance: str | None, asserted_by: str | None,
            denied_by: str | None, status: tuple[str, ...] | None, doc_id: str | None,
            per_story: bool, date_from: date | None, date_to: date | None, limit: int,
-           as_json: bool, db_url: str | None) -> None:
+           offset: int, as_json: bool, db_url: str | None) -> None:
     """List stored events with their status (asserted, denied, hedged, hypothetical, negated),
     who reports them, their actors, targets and the claim reporting them.
 
@@ -371,9 +386,11 @@ def events(event_type: str | None, actor_code: str | None, target_code: str | No
     with _errors_exit():
         rows = _store(db_url).events(
             type=event_type, source=source, stance=stance, doc_id=doc_id, date_from=date_from,
-            date_to=date_to, limit=limit, actor_country=actor_country, actor_sector=actor_sector,
+            date_to=date_to, limit=limit + 1, offset=offset, actor_country=actor_country,
+            actor_sector=actor_sector,
             target_country=target_country, target_sector=target_sector, place=place,
             reported_by=reported_by, per_story=per_story, status=status)
+    more, rows = len(rows) > limit, _with_article(rows[:limit])
     for row in rows:
         for key in ("actors", "targets"):
             row[f"{key}_text"] = "; ".join(_actor_label(a) for a in row.get(key) or [])
@@ -381,9 +398,10 @@ def events(event_type: str | None, actor_code: str | None, target_code: str | No
             row["status"] = _status_label(row.get("status"))
         if per_story:
             row["outlets_text"] = "; ".join(row["outlets"])
-    columns = ["published", "status", "type", "proposed", "mode", "actors_text",
-               "targets_text", "reported_by", "stance", "place_name", "date"]
-    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json)
+    columns = ["article", "outlet", "published", "status", "type", "proposed", "mode",
+               "actors_text", "targets_text", "reported_by", "stance", "place_name", "date"]
+    _listing(rows, columns + (["copies", "outlets_text"] if per_story else []), as_json,
+             more=more)
 
 
 SECTOR_CODES = {"GOV", "MIL", "REB", "PTY", "JUD", "CVL", "COP", "LEG", "PRM", "SPY", "UAF",

@@ -159,7 +159,7 @@ HEADINGS = {
     "event_count": "events", "asserted_event_count": "asserted events", "claim_count": "claims",
     "first_published": "first",
     "last_published": "last", "geonames_id": "GeoNames id", "opposing_voices": "opposing voices",
-    "other_side": "other side", "doc": "article",
+    "other_side": "other side", "doc": "article", "article": "article",
 }
 #: Columns whose values are short tokens (ids, codes, dates, counts, labels): never wrapped,
 #: so "indirect" is not printed as "indire / ct" in a narrow terminal.
@@ -168,7 +168,7 @@ UNWRAPPED = {"published", "cue", "stance", "polarity", "kind", "type", "proposed
              "mention_count", "event_count", "asserted_event_count", "claim_count", "story",
              "size", "first_published",
              "last_published", "thread", "contested", "side", "doc", "id", "similarity",
-             "outlets", "for", "against", "opposing_voices", "documents", "claims", "events",
+             "outlets", "for", "against", "article", "opposing_voices", "documents", "claims", "events",
              "month"}
 
 
@@ -180,18 +180,24 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def rows_footer(shown: int, limit: int | None = None, total: int | None = None) -> str:
-    """'1 row', '50 of 6,289 rows; --limit for more', '50 rows (--limit may hide more)'."""
+def rows_footer(shown: int, limit: int | None = None, total: int | None = None,
+                more: bool | None = None, offset: int = 0) -> str:
+    """'1 row', '50 of 6,289 rows; --limit/--offset for more', '50 rows (51-100); more with
+    --offset 100', '50 rows (the --limit; there may be more)'."""
     noun = "row" if (total if total is not None else shown) == 1 else "rows"
+    where = f" ({offset + 1:,}-{offset + shown:,})" if offset and shown else ""
     if total is not None and total > shown:
-        return f"{shown:,} of {total:,} {noun}; --limit for more"
-    if total is None and limit is not None and shown >= limit:
-        return f"{shown:,} {noun} (the --limit; there may be more)"
-    return f"{shown:,} {noun}"
+        return f"{shown:,} of {total:,} {noun}{where}; --limit/--offset for more"
+    if more:
+        return f"{shown:,} {noun}{where}; more with --offset {offset + shown} (or a larger --limit)"
+    if more is None and limit is not None and shown >= limit:
+        return f"{shown:,} {noun}{where} (the --limit; there may be more)"
+    return f"{shown:,} {noun}{where}"
 
 
 def render_rows(rows: list[dict[str, Any]], columns: list[str], console: Console | None = None,
-                *, limit: int | None = None, total: int | None = None, wide: bool = False,
+                *, limit: int | None = None, total: int | None = None,
+                more: bool | None = None, offset: int = 0, wide: bool = False,
                 plain: bool | None = None) -> None:
     """A table of query results with the given columns.
 
@@ -204,7 +210,7 @@ def render_rows(rows: list[dict[str, Any]], columns: list[str], console: Console
     out = console or _console()
     if plain is None:
         plain = console is None and not sys.stdout.isatty()
-    footer = rows_footer(len(rows), limit, total)
+    footer = rows_footer(len(rows), limit, total, more, offset)
     if plain:
         clean = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
         sys.stdout.write("\t".join(heading(c) for c in columns) + "\n")
