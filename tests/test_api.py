@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -420,6 +421,9 @@ def test_api_injection_attempts_match_nothing(client: TestClient, store_url: str
         if param in CODES and len(attempt) > 16:  # codes are short: a long one is invalid
             assert response.status_code == 422
             continue
+        if param == "type":  # not a PLOVER event type: refused with the valid ones
+            assert response.status_code == 400, (attempt, response.text)
+            continue
         assert response.status_code == 200, (attempt, response.text)
         assert response.json()["items"] == [], attempt
     with Store(store_url) as store:
@@ -614,5 +618,73 @@ def test_api_on_postgresql(postgres_url: str, pipeline: Any) -> None:
         for path, param in TEXT_FILTERS:
             for attempt in INJECTIONS[:2]:
                 response = client.get(f"/api/v1/{path}", params={param: attempt})
-                assert response.status_code in {200, 422}, response.text
-                assert response.status_code == 422 or response.json()["items"] == []
+                assert response.status_code in {200, 400, 422}, response.text
+                assert response.status_code != 200 or response.json()["items"] == []
+                assert response.status_code != 400 or param == "type"
+
+
+# -- strict parameters ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "params", "unknown", "valid"), [
+    ("claims", {"stances": "deny"}, "stances", "stance"),
+    ("events", {"palce": "Kharkiv", "type": "ASSAULT"}, "palce", "place"),
+    ("places", {"name": "Kharkiv"}, "name", "place"),
+    ("threads", {"contested": "true", "actors": "RUS"}, "actors", "actor"),
+    ("documents", {"limit": 5, "outlets": "Kyiv Daily"}, "outlets", "outlet"),
+    ("contests", {"actor": "RUS", "q": "x"}, "q", "actor"),
+    ("summary", {"limit": 3}, "limit", "top"),
+])
+def test_api_unknown_query_parameter_is_400_listing_the_valid_ones(
+        client: TestClient, path: str, params: dict[str, Any], unknown: str, valid: str) -> None:
+    response = client.get(f"/api/v1/{path}", params=params)
+    assert response.status_code == 400, response.text
+    message = response.json()["error"]["message"]
+    assert f"unknown query parameter {unknown};" in message
+    assert valid in message.split("valid parameters: ")[1].split(", ")
+
+
+def test_api_every_route_refuses_undeclared_query_parameters(client: TestClient) -> None:
+    """Routes of every module (those added later included) get the check, not a chosen few:
+    each operation of the OpenAPI schema is called with a parameter none declares."""
+    checked = 0
+    for template, operations in client.get("/openapi.json").json()["paths"].items():
+        path = re.sub(r"\{[^}]+\}", "ffffffff", template)
+        for method in operations:
+            response = client.request(method.upper(), path,
+                                      params={"no_such_parameter": "1"}, headers=AUTH)
+            assert response.status_code == 400, (method, template, response.text)
+            assert "no_such_parameter" in response.json()["error"]["message"]
+            checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("value", ["BOMBING", "bombing", "ASSAULTS"])
+def test_api_unknown_event_type_is_400_with_the_plover_types(client: TestClient,
+                                                              value: str) -> None:
+    response = client.get("/api/v1/events", params={"type": value})
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert repr(value) in message and "ASSAULT" in message and "PROTEST" in message
+
+
+def test_api_event_type_is_any_case(client: TestClient) -> None:
+    assert items(client, "events", type="assault") == items(client, "events", type="ASSAULT")
+
+
+@pytest.mark.parametrize("path", ["documents", "claims", "events", "places", "threads"])
+def test_api_from_after_to_is_400(client: TestClient, path: str) -> None:
+    response = client.get(f"/api/v1/{path}", params={"from": "2024-05-01", "to": "2024-03-01"})
+    assert response.status_code == 400, response.text
+    assert "is after to" in response.json()["error"]["message"]
+    same_day = client.get(f"/api/v1/{path}", params={"from": "2024-03-04", "to": "2024-03-04"})
+    assert same_day.status_code == 200
+
+
+@pytest.mark.parametrize("body", [b'{"text": "x",', b"not json", b'[{"text": "x"}'])
+def test_api_malformed_json_body_is_a_plain_400(client: TestClient, body: bytes) -> None:
+    response = client.post("/api/v1/documents", content=body,
+                           headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"].startswith("the request body is not valid JSON: ")
+    assert "\n" not in error["message"] and "details" not in error

@@ -70,6 +70,8 @@ case. ``doc`` is a document id or a unique prefix of at least 4 characters.
     source_sector, outlet, published, text}]}.
 ``GET /api/v1/contests``  ?actor (required)  who contradicts an actor: see
     :mod:`claimtrack.web.contests_api` (the same paging and errors).
+``GET /api/v1/summary``  ?top  what the store holds at a glance: see
+    :mod:`claimtrack.web.summary_api`.
 
 ``bbox`` is ``min_lon,min_lat,max_lon,max_lat`` in degrees (min_lon > max_lon crosses the
 antimeridian).
@@ -85,7 +87,10 @@ Response 200: {"stored": [{index, id, status, claims, events, places}],
 Errors
 ------
 Every error is ``{"error": {"status": <int>, "message": "<text>"}}`` (validation errors add
-``details``: [{location, message}]): 400 bad cursor, ambiguous id or a NUL (%00) in the URL,
+``details``: [{location, message}]): 400 bad cursor, ambiguous id, a NUL (%00) in the URL, a
+query parameter the route does not take (``?stances=deny``: the message lists the valid
+ones, see :func:`strict_query`), an unknown event ``type`` (the message lists the PLOVER
+types), ``from`` after ``to``, or a body that is not JSON at all (a one-line message),
 401 missing or wrong token, 403 writes (or reads) not enabled, 404 nothing there, 413 body too
 large, 422 invalid parameter or body, 500 unexpected (details are in the server log only).
 """
@@ -104,6 +109,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimtrack.model import PLOVER_TYPES
 from claimtrack.store.repository import Store
 from claimtrack.web.auth import require_read, require_write
 from claimtrack.web.state import state_of
@@ -253,6 +259,56 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return min_lon, min_lat, max_lon, max_lat
 
 
+def declared_query(dependant: Any) -> set[str]:
+    """The query parameter names a route declares, its dependencies' included."""
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= declared_query(sub)
+    return names
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def strict_query(request: Request) -> None:
+    """Refuse, with a 400 naming what is wrong, what would otherwise be answered silently:
+    a query parameter the route does not declare (``?stances=deny`` would list every claim)
+    and ``from`` after ``to`` (nothing could match). Every API route has this dependency
+    (the app adds it to all of them, routers of other modules included); pages are left
+    alone."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.url.path.startswith("/api/"):
+        return
+    allowed = declared_query(dependant)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        valid = ", ".join(sorted(allowed)) or "none"
+        raise HTTPException(400, f"unknown query {_plural(len(unknown), 'parameter')} "
+                                 f"{', '.join(unknown)}; valid parameters: {valid}")
+    bounds: dict[str, date] = {}
+    for name in ("from", "to"):
+        if name in allowed and request.query_params.get(name):
+            try:
+                bounds[name] = date.fromisoformat(request.query_params[name])
+            except ValueError:
+                return  # validation says what is wrong with it (422)
+    if len(bounds) == 2 and bounds["from"] > bounds["to"]:
+        raise HTTPException(400, f"from ({bounds['from']}) is after to ({bounds['to']}): "
+                                 "no date is in between")
+
+
+def event_type(value: str | None) -> str | None:
+    """A PLOVER event type in any case; an unknown one is a 400 listing the valid types."""
+    if not value:
+        return None
+    if value.upper() not in PLOVER_TYPES:
+        raise HTTPException(400, f"unknown event type {value!r}; expected one of: "
+                                 f"{', '.join(PLOVER_TYPES)}")
+    return value.upper()
+
+
 def store_of(request: Request) -> Store:
     return state_of(request.app).store
 
@@ -315,7 +371,7 @@ def list_events(store: StoreDep, type: Code = None, source: Text = None,
                 cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> Page:
     """PLOVER events with their status (a denied event is not a fact), who reports them and
     where they happened."""
-    box, doc_id = parse_bbox(bbox), doc_filter(store, doc)
+    box, doc_id, type = parse_bbox(bbox), doc_filter(store, doc), event_type(type)
     return paged(lambda n, o, a: store.events(
         status=status or None, type=type, source=source, stance=stance,
         actor_country=actor_country,

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -136,8 +136,24 @@ def _location(loc: Any) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _malformed_json(errors: Any) -> str | None:
+    """A plain message for a body that is not JSON at all (there is nothing to validate)."""
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error") or "JSON decode error"
+            loc = error.get("loc", ())
+            where = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+            return f"the request body is not valid JSON: {reason}{where}"
+    return None
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with each problem under ``details``; a body that is not JSON is a 400 with one
+    line saying so."""
     assert isinstance(exc, RequestValidationError)
+    malformed = _malformed_json(exc.errors())
+    if malformed is not None:
+        return JSONResponse(error_body(400, malformed), status_code=400)
     details = [{"location": _location(e.get("loc", ())), "message": str(e.get("msg", ""))}
                for e in exc.errors()]
     first = details[0] if details else {"location": "request", "message": "invalid"}
@@ -184,11 +200,11 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     is an already-built pipeline to reuse; else one is built from ``settings`` at the first
     submission and kept. ``with_pages=False`` serves the API alone.
     """
-    from claimtrack.web.api import router
+    from claimtrack.web.api import router, strict_query
     from claimtrack.web.contests_api import router as contests_router
     from claimtrack.web.documents_api import router as documents_router
-    from claimtrack.web.summary_api import router as summary_router
     from claimtrack.web.export_api import router as export_router
+    from claimtrack.web.summary_api import router as summary_router
 
     api_settings = ApiSettings.from_env(token=token, read_token_required=read_token_required,
                                         max_body_bytes=max_body_bytes)
@@ -196,7 +212,8 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     app = FastAPI(title="claimtrack", version="1",
                   description="Attributed claims, events, places, stories and claim threads "
                               "from news articles.",
-                  docs_url="/api/v1/docs", redoc_url=None, lifespan=_closing(store))
+                  docs_url="/api/v1/docs", redoc_url=None, lifespan=_closing(store),
+                  dependencies=[Depends(strict_query)])  # on every route: see strict_query
     attach(app, AppState(api_settings, store, LazyPipeline(pipeline, settings)))
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -205,8 +222,8 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     app.include_router(router)
     app.include_router(contests_router)
     app.include_router(documents_router)
-    app.include_router(summary_router)
     app.include_router(export_router)
+    app.include_router(summary_router)
     if with_pages:
         _mount_pages(app, lambda: store)
     return app
