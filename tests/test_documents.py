@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from claimtrack.cli import main
 from claimtrack.model import Claim, Document, RawDocument, Span, document_id
 from claimtrack.store.check import check_store
 from claimtrack.store.engine import WRITE, alembic_config, migrate, open_engine
@@ -294,6 +296,34 @@ def test_documents_delete_unknown_returns_none(store: Store) -> None:
     store.save(A)
     assert store.delete("0" * 32) is None
     assert store.count_documents() == 1
+
+
+# -- CLI -------------------------------------------------------------------------------------
+
+def test_documents_cli_lists_searches_and_deletes(store: Store) -> None:
+    _searchable(store)
+    runner = CliRunner()
+    db = ["--db", store.url]
+    listed = runner.invoke(main, ["documents", *db, "--limit", "2"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0].split("\t")[:4] == ["article", "published", "outlet", "title"]
+    assert len(lines) == 3 and "2 of 5 rows" in listed.stderr
+    found = runner.invoke(main, ["documents", *db, "--q", "flood", "--json"])
+    assert found.exit_code == 0, found.output
+    page = json.loads(found.stdout)
+    assert page["total"] == 2 and [r["title"] for r in page["items"]] == [
+        "Water rises", "Council meeting"]
+    searched = runner.invoke(main, ["documents", *db, "--q", 'flood" (*'])
+    assert searched.exit_code == 0 and "«flood»" in searched.stdout
+    target = page["items"][1]["id"]
+    gone = runner.invoke(main, ["documents", "delete", target[:6], *db])
+    assert gone.exit_code == 0, gone.output
+    assert gone.stdout.startswith(f"deleted {target[:12]} (Example News, 2024-04-02) "
+                                  '"Council meeting": 0 claims')
+    assert store.count_documents(q="flood") == 1
+    missing = runner.invoke(main, ["documents", "delete", target, *db])
+    assert missing.exit_code == 2 and "no stored document matches" in missing.stderr
 
 
 # -- API -------------------------------------------------------------------------------------
