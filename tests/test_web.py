@@ -229,11 +229,12 @@ def in_viewport(page: Any, locator: Any) -> bool:
 def no_sideways_scroll(page: Any) -> bool:
     """Nothing wider than the viewport (a phone would zoom the whole page out to fit it)."""
     width = page.viewport_size["width"]
+    if page.evaluate(f"document.documentElement.scrollWidth <= {width}"):
+        return True
     wider = page.evaluate(f"""[...document.querySelectorAll('body *')]
-        .filter(n => n.getBoundingClientRect().right > {width} + 1)
-        .map(n => n.tagName + '.' + n.className).slice(0, 5)""")
-    assert not wider, f"wider than {width} px: {wider}"
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
+        .filter(n => !n.ownerSVGElement && n.getBoundingClientRect().right > {width} + 1)
+        .map(n => n.tagName + '.' + n.className).slice(-5)""")
+    raise AssertionError(f"wider than {width} px: {wider}")
 
 
 def open_view(page: Any, base: str, fragment: str) -> Any:
@@ -457,7 +458,7 @@ def test_web_summary_panel_reads_the_real_endpoint_when_there(sized: Any, server
 
 
 def marker(page: Any, name: str) -> Any:
-    return page.locator(f'#map circle.place-marker[data-name^="{name}"]')
+    return page.locator(f'#map .place-marker[data-name^="{name}"]')
 
 
 @requires_shared(SEED)
@@ -470,7 +471,7 @@ def test_web_map_plots_the_seed_places(page: Any, server: str, name: str, lat: f
     assert point.count() == 1
     assert abs(float(point.get_attribute("cx")) - lon) < 0.25
     assert abs(float(point.get_attribute("cy")) + lat) < 0.25
-    assert name in point.locator("title").text_content()
+    assert name in (point.get_attribute("aria-label") or "")
 
 
 @requires_shared(SEED)
@@ -506,6 +507,75 @@ def test_web_map_draws_installed_outlines(page: Any, server: str) -> None:
         assert country.count() == 1
         assert country.get_attribute("d") == "M30.00,-44.00L42.00,-44.00L42.00,-52.00L30.00,-52.00L30.00,-44.00Z"
         assert not page.locator("#outline-notice").is_visible()
+    finally:
+        path.unlink()
+
+
+def test_web_map_has_a_legend_and_labels_places_on_hover(sized: Any, server: str,
+                                                         size: str) -> None:
+    outlines_path().unlink(missing_ok=True)
+    open_view(sized, server, "#/map")
+    legend = sized.locator("#map-legend")
+    expect(legend).to_be_visible()
+    text = legend.inner_text()
+    for words in ("events reported here", "only denied", "named, no events", "a country", "size"):
+        assert words in text
+    assert legend.locator(".legend-size").count() == 3
+    radii = [float(r) for r in legend.locator(".legend-size circle").evaluate_all(
+        "cs => cs.map(c => c.getAttribute('r'))")]
+    assert radii == sorted(radii) and radii[0] < radii[-1]  # bigger for more
+    assert no_sideways_scroll(sized)
+    assert sized.locator("#map .place-marker title").count() == 0  # no native tooltips
+    place = sized.locator("#map circle.place-marker").last  # drawn last: on top of any neighbour
+    card = sized.locator("#hover-card")
+    place.hover()
+    expect(card).to_be_visible()
+    assert card.locator(".card-place").inner_text() == place.get_attribute("data-name")
+    assert "events" in card.inner_text() and in_viewport(sized, card)
+    screenshot(sized, "map", ".map-area")
+    sized.mouse.move(1, sized.viewport_size["height"] - 1)
+    expect(card).to_be_hidden()
+    place.focus()
+    expect(card).to_be_visible()
+    assert place.get_attribute("aria-describedby") == "hover-card"
+    sized.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+
+
+def test_web_map_draws_a_country_as_a_square_without_outlines(sized: Any,
+                                                             status_server: str) -> None:
+    outlines_path().unlink(missing_ok=True)
+    open_view(sized, status_server, "#/map")
+    ukraine = marker(sized, "Ukraine")
+    assert ukraine.evaluate("n => n.tagName") == "rect" and ukraine.get_attribute("data-kind") == "country"
+    assert "country-marker" in (ukraine.get_attribute("class") or "")
+    kharkiv = marker(sized, "Kharkiv")
+    assert kharkiv.evaluate("n => n.tagName") == "circle" and kharkiv.get_attribute("data-kind") == "town"
+    assert "a country (square" in sized.locator("#map-legend").inner_text()
+
+
+def test_web_map_shades_a_countrys_outline_instead_of_a_dot(sized: Any,
+                                                            status_server: str) -> None:
+    path = outlines_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_geojson(TESTLAND, "countries")), encoding="utf-8")
+    try:
+        open_view(sized, status_server, "#/map")
+        # Ukraine's GeoNames point lies inside Testland, so Testland's shape stands for it
+        ukraine = marker(sized, "Ukraine")
+        assert ukraine.evaluate("n => n.tagName") == "path"
+        assert "country-place" in (ukraine.get_attribute("class") or "")
+        assert ukraine.get_attribute("d") == sized.locator(
+            '#map path.country[data-name="Testland"]').get_attribute("d")
+        box = ukraine.bounding_box()
+        assert box["width"] > 40 and box["height"] > 20  # an area, not a dot
+        assert sized.locator("#map circle.place-marker[data-name='Ukraine']").count() == 0
+        assert "whole shape is shaded" in sized.locator("#map-legend").inner_text()
+        ukraine.focus()
+        expect(sized.locator("#hover-card .card-place")).to_have_text("Ukraine")
+        sized.keyboard.press("Enter")
+        assert sized.locator("#panel-title").inner_text().startswith("Ukraine")
+        screenshot(sized, "map-country", ".map-area")
     finally:
         path.unlink()
 
@@ -709,7 +779,7 @@ def test_web_map_popup_shows_event_status(page: Any, status_server: str) -> None
     ukraine = marker(page, "Ukraine")
     classes = ukraine.get_attribute("class") or ""
     assert "disputed-events" in classes and "has-events" not in classes
-    assert "(0 asserted)" in ukraine.locator("title").text_content()
+    assert "(0 asserted)" in (ukraine.get_attribute("aria-label") or "")
     assert "has-events" in (marker(page, "Kharkiv").get_attribute("class") or "")
 
 

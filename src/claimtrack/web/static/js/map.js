@@ -1,11 +1,15 @@
 // Events map: places plotted by longitude/latitude in an equirectangular projection (x = lon,
 // y = -lat, in degrees), over Natural Earth country outlines when they are installed and a
-// graticule always. Click a place to list the events that happened there.
+// graticule always. Towns and other points are circles; a country is never a dot (GeoNames
+// gives it one point, near its middle): with outlines it is its own shape, shaded, else a
+// square marker. Hover or focus a place for its label; click it to list its events. The
+// legend under the map explains the colours, shapes and sizes.
 
 import { allPages, getOutlines } from "./api.js";
 import {
   articleLink, byline, el, fill, stanceClass, stanceLabel, statusBadge, statusClass, statusCounts, svg,
 } from "./dom.js";
+import { bindCards } from "./hovercard.js";
 
 const WORLD = [-180, -90, 360, 180];
 const MIN_SPAN = 8; // degrees of longitude when fitting to places
@@ -113,7 +117,39 @@ function markerClass(place) {
   return place.event_count ? " disputed-events" : "";
 }
 
-/** Marker radii are in screen pixels whatever the zoom. */
+/** Independent states and other countries (GeoNames feature codes PCL*) and territories. */
+function isCountry(place) {
+  return place.feature_class === "A" && /^(PCL|TERR)/.test(place.feature_code || "");
+}
+
+/** Even-odd ray casting over every ring of a Polygon or MultiPolygon. */
+function contains(geometry, lon, lat) {
+  if (!geometry) return false;
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+    : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+  let inside = false;
+  for (const ring of polygons.flat()) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+const simple = (text) => String(text || "").toLowerCase().normalize("NFKD").replace(/[^a-z]/g, "");
+
+/** The outline of a country place: the feature of the same name, else the one around its point. */
+function outlineOf(place, outlines) {
+  if (!outlines) return null;
+  const features = outlines.features || [];
+  const name = simple(place.name);
+  return features.find((f) => simple(f.properties && f.properties.name) === name)
+    || features.find((f) => contains(f.geometry, place.lon, place.lat)) || null;
+}
+
+/** Marker sizes are in screen pixels whatever the zoom. */
 function applyViewBox(map) {
   map.setAttribute("viewBox", viewBox.map((v) => v.toFixed(4)).join(" "));
   const pixels = map.getBoundingClientRect().width || 800;
@@ -121,28 +157,87 @@ function applyViewBox(map) {
   for (const marker of map.querySelectorAll("circle.place-marker")) {
     marker.setAttribute("r", (Number(marker.dataset.radius) * scale).toFixed(4));
   }
+  for (const marker of map.querySelectorAll("rect.place-marker")) {
+    const side = 1.8 * Number(marker.dataset.radius) * scale;
+    marker.setAttribute("x", (Number(marker.dataset.x) - side / 2).toFixed(4));
+    marker.setAttribute("y", (Number(marker.dataset.y) - side / 2).toFixed(4));
+    marker.setAttribute("width", side.toFixed(4));
+    marker.setAttribute("height", side.toFixed(4));
+  }
 }
 
-function markerLayer(map, places) {
+function placeLabel(place) {
+  return `${place.name}${place.country ? ` (${place.country})` : ""}: ${eventsText(place)}, `
+    + `${place.claim_count} claims, named in ${place.doc_count} articles`;
+}
+
+function markerLayer(map, places, outlines) {
   const located = places.filter((p) => Number.isFinite(p.lon) && Number.isFinite(p.lat))
     .sort((a, b) => radiusOf(b) - radiusOf(a)); // small ones on top
-  return svg("g", { class: "markers" }, located.map((place) => {
-    const label = `${place.name}${place.country ? ` (${place.country})` : ""}: ${eventsText(place)}, `
-      + `${place.claim_count} claims, named in ${place.doc_count} articles`;
-    return svg("circle", {
-      class: `place-marker${markerClass(place)}${selected === place.geonames_id ? " selected" : ""}`,
-      cx: place.lon, cy: -place.lat, r: 1,
-      tabindex: 0, role: "button", "aria-label": label,
-      dataset: { name: place.name, geonamesId: place.geonames_id, radius: radiusOf(place) },
+  const shapes = [];
+  const points = [];
+  for (const place of located) {
+    const common = {
+      tabindex: 0, role: "button", "aria-label": placeLabel(place),
       onclick: () => selectPlace(map, place),
       onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectPlace(map, place); } },
-    }, svg("title", {}, label));
-  }));
+    };
+    const classes = `place-marker${markerClass(place)}${selected === place.geonames_id ? " selected" : ""}`;
+    const dataset = { name: place.name, geonamesId: place.geonames_id, radius: radiusOf(place), kind: "town" };
+    const outline = isCountry(place) ? outlineOf(place, outlines) : null;
+    if (outline) {
+      shapes.push(svg("path", {
+        ...common, class: `${classes} country-place`, d: geometryPath(outline.geometry),
+        "clip-path": "url(#world-clip)", dataset: { ...dataset, kind: "country", outline: outline.properties.name || "" },
+      }));
+    } else if (isCountry(place)) {
+      points.push(svg("rect", {
+        ...common, class: `${classes} country-marker`, dataset: { ...dataset, kind: "country", x: place.lon, y: -place.lat },
+      }));
+    } else {
+      points.push(svg("circle", { ...common, class: classes, cx: place.lon, cy: -place.lat, r: 1, dataset }));
+    }
+  }
+  return svg("g", { class: "markers" }, shapes, points);
 }
 
+/** The hover label of a marker. */
+function markerCard(marker) {
+  const place = data.places.find((p) => String(p.geonames_id) === marker.dataset.geonamesId);
+  if (!place) return null;
+  const kind = isCountry(place) ? "country" : [place.admin1, place.country].filter(Boolean).join(", ");
+  return [el("div", { class: "card-head" }, el("strong", { class: "card-place" }, place.name), kind ? ` \u00b7 ${kind}` : ""),
+    el("div", {}, `${eventsText(place)}, ${place.claim_count} claims, named in ${place.doc_count} articles`),
+    el("div", { class: "meta" }, "Click or press Enter to list its events.")];
+}
+
+/** Colours, shapes and sizes of the markers. */
+function legend(outlines) {
+  const dot = (cls, r = 6) => svg("svg", { class: "legend-swatch", viewBox: "-10 -10 20 20", "aria-hidden": "true" },
+    svg("circle", { class: `place-marker ${cls}`, r }));
+  const square = (cls) => svg("svg", { class: "legend-swatch", viewBox: "-10 -10 20 20", "aria-hidden": "true" },
+    svg("rect", { class: `place-marker ${cls}`, x: -7, y: -7, width: 14, height: 14 }));
+  const sizes = [1, 10, 50].map((n) => {
+    const r = radiusOf({ event_count: n });
+    return el("span", { class: "legend-size" }, svg("svg", {
+      class: "legend-swatch", viewBox: `${-r - 1} ${-r - 1} ${2 * r + 2} ${2 * r + 2}`,
+      width: 2 * r + 2, height: 2 * r + 2, "aria-hidden": "true",
+    }, svg("circle", { class: "place-marker", r })), ` ${n}`);
+  });
+  return [
+    el("h2", { class: "legend-title" }, "Legend"),
+    el("ul", { class: "legend-items" },
+      el("li", {}, dot("has-events"), "events reported here (some asserted)"),
+      el("li", {}, dot("disputed-events"), "only denied, hedged or hypothetical events"),
+      el("li", {}, dot(""), "named, no events"),
+      el("li", {}, outlines ? square("country-place has-events") : square("country-marker has-events"),
+        outlines ? "a country: its whole shape is shaded (same colours)" : "a country (square: it is not one point)"),
+      el("li", { class: "legend-sizes" }, "size: events + half the claims ", sizes)),
+  ];
+}
 function selectPlace(map, place) {
   selected = place.geonames_id;
-  for (const marker of map.querySelectorAll("circle.place-marker")) {
+  for (const marker of map.querySelectorAll(".place-marker")) {
     marker.classList.toggle("selected", Number(marker.dataset.geonamesId) === selected);
   }
   if (location.hash !== `#/map/${place.geonames_id}`) history.replaceState(null, "", `#/map/${place.geonames_id}`);
@@ -242,8 +337,10 @@ export async function showMap([placeId]) {
     notice.hidden = false;
     attribution.textContent = "";
   }
-  layers.push(markerLayer(map, data.places));
+  layers.push(markerLayer(map, data.places, outlines));
   fill(map, ...layers);
+  fill(document.getElementById("map-legend"), ...legend(outlines));
+  bindCards(map, ".place-marker", markerCard);
   if (!viewBox) viewBox = fitBox(data.places);
   enablePanZoom(map);
   applyViewBox(map);
