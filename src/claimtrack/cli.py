@@ -632,7 +632,7 @@ def thread(thread_ref: str, as_json: bool, db_url: str | None) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Data directory (default: ../shared/data).")
 @click.option("--split", type=click.Choice(["train", "dev", "test", "all"]),
               help="Data split: train/dev (attribution); dev/test/all halves (events, geo, stance).")
-@click.option("--set", "event_set", type=click.Choice(["plover-gsr", "petr2-gsr"]),
+@click.option("--set", "event_set", type=click.Choice(["plover-gsr", "petr2-gsr", "bbc-dev"]),
               help="Gold set (events; default plover-gsr).")
 @click.option("--rules-only", is_flag=True,
               help="Attribution: the hand lexicon only, without the cue frames learned from PolNeAR train.")
