@@ -347,7 +347,8 @@ def claims(source: str | None, stance: str | None, kind: str | None, doc_id: str
               help="PLOVER event type (ACCUSE, ASSAULT, ...; any case).")
 @click.option("--actor", "actor_code", help="Actor code: country and/or sector, e.g. 'RUS MIL', 'UKR', 'REB'.")
 @click.option("--target", "target_code", help="Target (recipient) code, like --actor.")
-@click.option("--place", help="Place name contains this.")
+@click.option("--place", help="Place: its English name, the article's spelling or another "
+              "name GeoNames knows ('Kiev', 'Kyiv', 'Turkey'), or part of a name.")
 @click.option("--source", help="Source of the reporting claim contains this.")
 @click.option("--stance", type=click.Choice(STANCES), help="Stance of the reporting claim.")
 @click.option("--asserted-by", "asserted_by", help="The article has this kind of event asserted "
@@ -469,7 +470,8 @@ def _write_geojson(rows: list[dict[str, Any]], path: str) -> None:
 
 
 @main.command()
-@click.option("--name", help="Place name contains this.")
+@click.option("--name", help="Place: its English name, the article's spelling or another "
+              "name GeoNames knows ('Kiev', 'Kyiv', 'Turkey'), or part of a name.")
 @click.option("--country", help="ISO-2 country code.")
 @click.option("--doc", "doc_id", help="Only this document (id or prefix).")
 @click.option("--geojson", "geojson_path", type=click.Path(dir_okay=False, allow_dash=True),
@@ -497,7 +499,8 @@ def places(name: str | None, country: str | None, doc_id: str | None, geojson_pa
         _write_geojson(rows, geojson_path)
         if geojson_path == "-":
             return
-    _listing(rows, ["geonames_id", "name", "country", "lat", "lon", "doc_count", "mention_count",
+    _listing(rows, ["geonames_id", "display_name", "country", "lat", "lon", "doc_count",
+                    "mention_count",
                     "event_count", "asserted_event_count", "claim_count"], as_json)
 
 

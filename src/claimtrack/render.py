@@ -160,6 +160,7 @@ HEADINGS = {
     "first_published": "first",
     "last_published": "last", "geonames_id": "GeoNames id", "opposing_voices": "opposing voices",
     "other_side": "other side", "doc": "article", "article": "article",
+    "display_name": "name",
 }
 #: Columns whose values are short tokens (ids, codes, dates, counts, labels): never wrapped,
 #: so "indirect" is not printed as "indire / ct" in a narrow terminal.
