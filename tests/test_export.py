@@ -175,7 +175,7 @@ def test_export_geojson_is_a_feature_collection_in_lon_lat_order(url: str, tmp_p
     (["documents", "-o", "docs.geojson"], "geojson is for places and events"),
     (["places", "--stance", "assert"],
      "--stance does not apply to places; options for places: --outlet"),
-    (["events", "--type", "BOMBING"], "expected one of: ACCUSE, AGREE"),
+    (["events", "--type", "BOMBING"], "expected one of: AGREE, CONSULT"),
     (["events", "--status", "rumoured"], "expected one of: asserted, denied"),
     (["claims", "--from", "2024-03-05", "--to", "2024-03-01"], "is after"),
     (["places", "--bbox", "1,2,3"], "min_lon,min_lat,max_lon,max_lat"),

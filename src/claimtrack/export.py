@@ -33,9 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from claimtrack import lexicons
 from claimtrack.errors import ClaimtrackError, StoreError
-from claimtrack.model import CLAIM_KINDS, EVENT_STATUSES, STANCES
+from claimtrack.model import CLAIM_KINDS, EVENT_STATUSES, PLOVER_TYPES, STANCES
 
 KINDS = ("claims", "events", "places", "threads", "documents")
 FORMATS = ("csv", "jsonl", "parquet", "geojson")
@@ -135,10 +134,6 @@ def _reported(value: Any) -> list[tuple[str, str | None, str | None]]:
     return triples  # type: ignore[return-value]
 
 
-EVENT_TYPES = tuple(sorted({line.split("\t")[2] for line in
-                            lexicons.entries("plover_triggers.tsv")}))
-
-
 @dataclass(frozen=True)
 class Filter:
     """One filter: the kinds it applies to, how a value is read, what it does."""
@@ -158,7 +153,7 @@ FILTERS: dict[str, Filter] = {
     "source": Filter((_C, _E), _text, "Source name contains this (any case)."),
     "stance": Filter((_C, _E), _one_of(STANCES), "Stance of the claim (reporting the event)."),
     "kind": Filter((_C,), _one_of(CLAIM_KINDS), "Claim kind."),
-    "type": Filter((_E,), _one_of(EVENT_TYPES, upper=True), "PLOVER event type."),
+    "type": Filter((_E,), _one_of(PLOVER_TYPES, upper=True), "PLOVER event type."),
     "status": Filter((_E,), _many_of(EVENT_STATUSES), "How the article holds the event; "
                      "several allowed."),
     "actor_country": Filter((_E,), _text, "An actor is coded with this country (e.g. RUS)."),
@@ -196,9 +191,9 @@ def check_request(kind: str, fmt: str, filters: dict[str, Any]) -> dict[str, Any
             continue
         spec = FILTERS.get(name)
         if spec is None or kind not in spec.kinds:
-            what = "unknown filter" if spec is None else f"filter {name!r} does not apply to"
-            raise ExportError(f"{what} {name!r} for {kind}" if spec is None else f"{what} {kind}"
-                              f"; filters for {kind}: {', '.join(filters_for(kind))}")
+            problem = (f"unknown filter {name!r}" if spec is None
+                       else f"filter {name!r} does not apply to {kind}")
+            raise ExportError(f"{problem}; filters for {kind}: {', '.join(filters_for(kind))}")
         try:
             checked[name] = spec.parse(value)
         except ValueError as exc:
