@@ -700,6 +700,89 @@ def test_web_timeline_filters_by_the_clicked_day(page: Any, server: str) -> None
     expect(page.locator("#timeline-list h2")).to_have_count(0)
 
 
+@pytest.fixture(scope="module")
+def timeline_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Twenty copies of the Kharkiv article (claims and events), one a day in August 2014,
+    and two strays: one published in 2001, one in 2024, as a real archive has."""
+    from dataclasses import replace
+
+    from tests.test_store import doc_kharkiv
+
+    days = [date(2014, 8, n) for n in range(1, 21)] + [date(2001, 5, 1), date(2024, 3, 5)]
+    url = f"sqlite:///{tmp_path_factory.mktemp('timeline') / 'store.db'}"
+    with Store(url) as store:
+        for n, day in enumerate(days):
+            store.save(replace(doc_kharkiv(), id=f"{n + 1:032x}", published=day))
+    with serving(create_app(url)) as base:
+        yield base
+
+
+def visible_days(page: Any) -> list[str]:
+    """The keys of the bars inside the chart's box."""
+    return list(page.locator("#timeline g.bin").evaluate_all(
+        """gs => { const box = document.getElementById('timeline').getBoundingClientRect();
+        return gs.filter(g => { const r = g.querySelector('rect.hit').getBoundingClientRect();
+        return r.right > box.left && r.left < box.right; }).map(g => g.dataset.key); }"""))
+
+
+def test_web_timeline_opens_on_the_span_where_the_data_is(sized: Any, timeline_server: str) -> None:
+    open_view(sized, timeline_server, "#/timeline")
+    chart = sized.locator("#timeline")
+    assert chart.get_attribute("data-unit") == "day"
+    keys = visible_days(sized)
+    assert "2014-08-01" in keys and "2014-08-20" in keys
+    assert not any(k.startswith(("2001", "2024")) for k in keys)
+    assert keys[0] >= "2014-07-" and keys[-1] <= "2014-09-"
+    assert "8 more items lie outside" in sized.locator("#timeline-range").inner_text()  # the strays
+    ticks = sized.locator("#timeline text.tick").all_text_contents()
+    assert len(ticks) >= 2 and len(set(ticks)) == len(ticks)  # several labels, none repeated
+    assert chart.bounding_box()["width"] <= sized.viewport_size["width"]
+    assert no_sideways_scroll(sized)
+    bar = sized.locator('#timeline g.bin[data-key="2014-08-10"]')
+    assert int(bar.get_attribute("data-events")) == 2 and int(bar.get_attribute("data-claims")) == 2
+    assert bar.bounding_box()["width"] >= 8  # a bar one can click, even on a phone
+    screenshot(sized, "timeline", "#view-timeline")
+
+
+def test_web_timeline_zooms_with_buttons_keys_and_wheel(sized: Any, timeline_server: str,
+                                                        size: str) -> None:
+    open_view(sized, timeline_server, "#/timeline")
+    before = len(visible_days(sized))
+    sized.locator("#timeline-zoom-in").focus()
+    sized.keyboard.press("Enter")  # the buttons work from the keyboard
+    assert len(visible_days(sized)) < before
+    sized.keyboard.press("Tab")  # zoom out is next
+    assert sized.evaluate("document.activeElement.id") == "timeline-zoom-out"
+    for _ in range(4):
+        sized.keyboard.press("Enter")
+    chart = sized.locator("#timeline")
+    assert chart.get_attribute("data-unit") in ("month", "year")
+    sized.click("#timeline-all")
+    keys = visible_days(sized)
+    assert any(k.startswith("2001") for k in keys) and any(k.startswith("2024") for k in keys)
+    assert "more items" not in sized.locator("#timeline-range").inner_text()
+    screenshot(sized, "timeline-all", "#view-timeline")
+    sized.click("#timeline-fit")
+    assert chart.get_attribute("data-unit") == "day"
+    # + and - on the chart's bars
+    sized.locator("#timeline g.bin:not(.empty)").first.focus()
+    span = len(visible_days(sized))
+    sized.keyboard.press("-")
+    assert len(visible_days(sized)) > span or chart.get_attribute("data-unit") != "day"
+    sized.keyboard.press("+")
+    if size == "desktop":  # the wheel zooms about the pointer
+        box = chart.bounding_box()
+        sized.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        span = len(visible_days(sized))
+        sized.mouse.wheel(0, -400)
+        sized.wait_for_function(f"document.querySelectorAll('#timeline g.bin').length < {span}")
+    # a month bar lists the month
+    sized.click("#timeline-all")
+    sized.locator('#timeline g.bin[data-key^="2001"]').locator("rect.hit").click()
+    expect(sized.locator("#timeline-list h2")).to_contain_text("2001")
+    assert "2 events, 2 claims" in sized.locator("#timeline-list h2").inner_text()
+
+
 def test_web_search_finds_articles_and_claims_on_the_server(page: Any, server: str) -> None:
     open_view(page, server, "#/articles")
     page.fill("#search-q", "russian troops")
