@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import claimtrack
-from claimtrack.cli import EXIT_OK, EXIT_USAGE, main
+from claimtrack.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
 from claimtrack.export import BOM, COLUMNS, KINDS, Export, ExportError, csv_cell
 from claimtrack.readers import raw_from_string
 from claimtrack.store.repository import Store
@@ -304,3 +304,10 @@ def test_export_api_needs_the_read_token_when_reads_do(url: str) -> None:
         answer = client.get("/api/v1/export/claims",
                             headers={"Authorization": "Bearer secret"})
         assert answer.status_code == 200 and answer.text.startswith("Article ID,")
+
+
+def test_export_unwritable_file_is_one_error_line(url: str, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-dir" / "claims.csv"
+    code, out, err = run("claims", "-o", str(target), "--db", url)
+    assert code == EXIT_ERROR and out == ""
+    assert err.startswith(f"error: cannot write to {target}: ") and len(err.splitlines()) == 1

@@ -7,6 +7,7 @@ this one: the options and helpers shared by every command live there).
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from datetime import date
@@ -82,6 +83,16 @@ def _open(path: str) -> Any:
         raise SystemExit(EXIT_ERROR) from None
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away, so that Python's flush at exit
+    raises no second BrokenPipeError (the recipe of the ``signal`` module's documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def _discard(out: Any, path: str) -> None:
     """Remove the partial file of a failed export (stdout is left as it is)."""
     if path != "-":
@@ -149,6 +160,11 @@ def export(kind: str, fmt: str | None, output: str, bom: bool, page_size: int,
         out = _open(output)
         try:
             job.write_to(out)
+        except BrokenPipeError:
+            if output != "-":
+                raise
+            _quiet_stdout()  # a reader that stopped early (| head) is not an error
+            return
         except OSError as exc:
             _discard(out, output)
             click.echo(f"error: cannot write to {output}: {exc.strerror or exc}", err=True)
