@@ -205,7 +205,7 @@ function markerLayer(map, places, outlines) {
 function markerCard(marker) {
   const place = data.places.find((p) => String(p.geonames_id) === marker.dataset.geonamesId);
   if (!place) return null;
-  const kind = isCountry(place) ? "country" : [place.admin1, place.country].filter(Boolean).join(", ");
+  const kind = isCountry(place) ? "country" : place.country || "";
   return [el("div", { class: "card-head" }, el("strong", { class: "card-place" }, place.name), kind ? ` \u00b7 ${kind}` : ""),
     el("div", {}, `${eventsText(place)}, ${place.claim_count} claims, named in ${place.doc_count} articles`),
     el("div", { class: "meta" }, "Click or press Enter to list its events.")];

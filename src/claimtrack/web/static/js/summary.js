@@ -50,7 +50,8 @@ function render(panel, data) {
     el("strong", {}, "The store: "),
     `${number(data.documents)} articles \u00b7 ${number(data.claims)} claims \u00b7 ${number(data.events)} events`);
   fill(document.getElementById("summary-body"),
-    block("Outlets", "by-outlet", data.by_outlet, (o) => [o.outlet || "unknown outlet", el("span", { class: "n" }, number(o.documents))]),
+    block("Outlets", "by-outlet", data.by_outlet, (o) => [
+      el("span", { class: "label" }, o.outlet || "unknown outlet"), el("span", { class: "n" }, number(o.documents))]),
     el("section", { class: "summary-block by-month" }, el("h3", {}, "Articles by month"), monthChart(data.by_month)),
     block("Top sources", "top-sources", data.top_sources, (s) => [
       el("a", { href: `#/contests/${encodeURIComponent(s.source)}` }, s.source), el("span", { class: "n" }, `${number(s.claims)} claims`)]),
@@ -58,8 +59,9 @@ function render(panel, data) {
       el("a", { href: "#/threads" }, c.proposition),
       el("span", { class: "n" }, `${number(c.for)} for, ${number(c.against)} against`)]),
     block("Places with most events", "top-places", data.top_places, (p) => [
-      el("a", { href: `#/map/${encodeURIComponent(p.geonames_id)}` }, p.name),
-      p.country ? ` (${p.country})` : "", el("span", { class: "n" }, `${number(p.events)} events`)]),
+      el("span", { class: "label" }, el("a", { href: `#/map/${encodeURIComponent(p.geonames_id)}` }, p.name),
+        p.country ? ` (${p.country})` : ""),
+      el("span", { class: "n" }, `${number(p.events)} events`)]),
   );
   panel.open = !window.matchMedia(NARROW).matches;
   panel.hidden = false;

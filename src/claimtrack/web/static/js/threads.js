@@ -113,14 +113,19 @@ function filters() {
   return params;
 }
 
+let latest = 0; // the newest request: an older answer arriving late is dropped
+
 async function loadPage() {
   const board = document.getElementById("threads-board");
   const count = document.getElementById("threads-count");
   const cursor = cursors[cursors.length - 1];
+  const mine = ++latest;
   let page;
   try {
     page = await getJSON("threads", { ...filters(), limit: PAGE, cursor });
+    if (mine !== latest) return;
   } catch (error) {
+    if (mine !== latest) return;
     if (error.status === 401) throw error;
     fill(count);
     fill(board, el("p", { class: "error" }, `Could not filter the threads: ${error.message || error}`));
