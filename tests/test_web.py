@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -441,6 +442,7 @@ def test_web_summary_panel_shows_the_store_at_a_glance(sized: Any, server: str, 
     assert body.locator(".top-sources a", has_text="Petro Poroshenko").get_attribute(
         "href") == "#/contests/Petro%20Poroshenko"
     assert "12 for, 7 against" in body.locator(".contested").inner_text()
+    assert body.locator(".contested a").get_attribute("href") == "#/threads/t1"
     bars = body.locator(".month-chart a")
     assert bars.count() == 3 and bars.nth(1).get_attribute("aria-label") == "2014-08: 800 articles"
     assert no_sideways_scroll(sized)
@@ -655,6 +657,20 @@ def test_web_threads_board_is_collapsed_until_a_thread_is_opened(sized: Any, ser
     toggle.click()
     expect(body).to_be_hidden()
     expect(toggle).to_have_attribute("aria-expanded", "false")
+
+
+def test_web_threads_board_opens_one_thread_from_a_link(sized: Any, server: str) -> None:
+    open_view(sized, server, "#/threads")
+    wanted = sized.locator("#threads-board article.thread").nth(1).get_attribute("data-thread")
+    open_view(sized, server, f"#/threads/{quote(wanted, safe='')}")
+    cards = sized.locator("#threads-board article.thread")
+    expect(cards).to_have_count(1)
+    assert cards.first.get_attribute("data-thread") == wanted
+    expect(cards.first.locator(".side-for")).to_be_visible()  # opened
+    assert cards.first.locator("button.thread-toggle").get_attribute("aria-expanded") == "true"
+    assert not sized.locator("#threads-pager").is_visible()
+    sized.locator("#threads-count a", has_text="All threads").click()
+    expect(cards.nth(1)).to_be_visible()
 
 
 @requires_shared(SEED)

@@ -56,7 +56,7 @@ function render(panel, data) {
     block("Top sources", "top-sources", data.top_sources, (s) => [
       el("a", { href: `#/contests/${encodeURIComponent(s.source)}` }, s.source), el("span", { class: "n" }, `${number(s.claims)} claims`)]),
     block("Most contested", "contested", data.contested, (c) => [
-      el("a", { href: "#/threads" }, c.proposition),
+      el("a", { href: `#/threads/${encodeURIComponent(c.thread_id)}` }, c.proposition),
       el("span", { class: "n" }, `${number(c.for)} for, ${number(c.against)} against`)]),
     block("Places with most events", "top-places", data.top_places, (p) => [
       el("span", { class: "label" }, el("a", { href: `#/map/${encodeURIComponent(p.geonames_id)}` }, p.name),

@@ -1,4 +1,5 @@
-// Threads board: claims about one proposition across articles, contested threads first, a page
+// Threads board (#/threads, or one thread: #/threads/ID): claims about one proposition across
+// articles, contested threads first, a page
 // of PAGE at a time, filtered by the API (contested, actor, place, publication dates). Each
 // thread is one collapsed card (proposition, who asserts, who denies); opening it loads its
 // claims side by side: for (asserting), against (denying), and observing.
@@ -182,11 +183,27 @@ function bindControls() {
   });
 }
 
-export async function showThreads() {
+/** One thread, opened (#/threads/THREAD_ID, as the store summary links its contested ones). */
+async function showOne(threadId) {
+  const detail = await getJSON(`threads/${encodeURIComponent(threadId)}`);
+  details.set(detail.thread_id, detail);
+  latest += 1; // an answer to an earlier filter must not replace it
+  const card = threadCard(detail);
+  fill(document.getElementById("threads-count"), el("a", { href: "#/threads" }, "All threads"));
+  fill(document.getElementById("threads-board"), card);
+  updatePager(null);
+  await toggleThread(card, detail, card.querySelector("button.thread-toggle"));
+}
+
+export async function showThreads([threadId]) {
   const filtersBox = document.getElementById("threads-filters");
   if (!filtersBox.dataset.bound) {
     filtersBox.dataset.bound = "1";
     bindControls();
+  }
+  if (threadId) {
+    await showOne(threadId);
+    return;
   }
   cursors = [null];
   starts = [0];
