@@ -19,6 +19,7 @@ from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Event, EventActor, Span
 from claimtrack.stages.actor_codes import INTERNATIONAL, code_country, code_sector, iso3
 from claimtrack.stages.actors import TOKEN_ENTITY
+from claimtrack.stages.agents import NEEDS_RECIPIENT, can_act, is_mishap, names_someone
 from claimtrack.stages.event_frames import (
     Candidate,
     apply_frames,
@@ -61,9 +62,70 @@ class EventsStage:
                 candidates += _obligations(sentence, {c.token.i for c in candidates})
                 candidates.sort(key=lambda c: c.token.i)
                 for candidate in apply_frames(candidates):
-                    if candidate.actors or candidate.targets:
+                    if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
                         doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
         return docs
+
+
+#: Nouns for places and sites: an attack on them is physical ("attacked the embassy").
+SITE_ENTITY_TYPES = frozenset({"GPE", "LOC", "FAC"})
+#: What is attacked in words, not by force: "attacked the government's failure", "will attack
+#: Labour's record", "attacked the plans" (an attack on a post or a convoy stays an ASSAULT).
+ABSTRACT_TARGETS = frozenset({
+    "record", "failure", "policy", "policies", "plan", "plans", "proposal", "proposals",
+    "decision", "budget", "bill", "law", "legislation", "idea", "approach", "strategy",
+    "comment", "comments", "remark", "remarks", "statement", "handling", "performance",
+    "stance", "view", "views", "reform", "reforms", "scheme", "measure", "measures", "tax",
+    "taxes", "spending", "cut", "cuts", "manifesto", "pledge", "promise", "claim", "claims",
+    "report", "ruling", "verdict", "move", "deal", "agreement", "treaty", "rule", "rules",
+    "system", "leadership", "government's", "campaign", "speech", "argument", "position"})
+
+
+def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
+    """Whether a coded candidate is an act by someone who can act (:mod:`agents`), reading
+    the trigger's sense from its arguments; may retype the candidate. Left out:
+
+    * an actor that is a thing, quantity or abstraction ("the Budget would help", "the ballot
+      will ask residents", "hounds killed foxes");
+    * AID, COOPERATE and SANCTION with no recipient who can receive ("help provide for
+      refugees", "convicting the guilty" said in general);
+    * a meeting with one party only (a council meeting, "the cabinet met");
+    * deaths in an accident, disaster or illness read as ASSAULT.
+
+    "Attacked the government's failure" or "attack Labour's record" (an abstraction as
+    target) is verbal: ACCUSE disapprove, not ASSAULT.
+    """
+    if not candidate.actors:  # "tabled a motion opposing the bill": who tabled it opposes it
+        candidate.actors = [a for a in _governing_subjects(candidate.token) if can_act(doc, a)]
+    if not candidate.actors and candidate.type != "ASSAULT" and not any(
+            names_someone(doc, t) for t in candidate.targets):
+        return False  # "the release of some new software", "a deal": nobody acts on anybody
+    if candidate.type == "RETREAT" and candidate.mode == "release" and not any(
+            names_someone(doc, t) for t in candidate.targets):
+        return False  # a film, an album or software released, not captives
+    if candidate.actors:
+        agents = [a for a in candidate.actors if can_act(doc, a)]
+        if not agents and (candidate.type != "ASSAULT"
+                           or not any(can_act(doc, t) for t in candidate.targets)):
+            return False  # "hounds killed foxes"; but "killed by a roadside bomb" is an attack
+        candidate.actors = agents  # an attack by "an improvised explosive device": unidentified
+    several = len(candidate.actors) > 1 or any(
+        a.tag_ in {"NNS", "NNPS"} or a.lower_ in {"they", "we", "both"} for a in candidate.actors)
+    actor_words = {t.i for a in candidate.actors for t in a.subtree}
+    if candidate.type in NEEDS_RECIPIENT and not (candidate.type == "COOPERATE" and several) \
+            and not any(t.i not in actor_words and t.dep_ not in {"poss", "det"}
+                        and (can_act(doc, t) or t.ent_type_ in SITE_ENTITY_TYPES)
+                        for t in candidate.token.subtree):
+        return False  # "help provide for refugees" said in general: nobody receives
+    if candidate.token.lemma_.lower() in _meeting_words() and candidate.mode != "visit":
+        parties = len(candidate.actors) + sum(can_act(doc, t) for t in candidate.targets)
+        if parties < 2 and not several:
+            return False
+    if candidate.type in {"ASSAULT", "THREATEN"} and candidate.token.lemma_.lower() == "attack" \
+            and candidate.targets and all(t.lemma_.lower() in ABSTRACT_TARGETS
+                                          for t in candidate.targets):
+        candidate.type, candidate.mode = "ACCUSE", "disapprove"
+    return not (candidate.type == "ASSAULT" and not candidate.actors and is_mishap(sentence))
 
 
 def _candidate(token: Any) -> Candidate | None:
@@ -158,6 +220,11 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     etype, mode = found
     if not _reading_holds(token, lemma, pos):
         return None
+    if lemma == "warn" and pos == "VERB":
+        warned = _warning(token)
+        if warned is None:
+            return None  # "warned that more work was needed": a caution, not a threat
+        etype, mode = warned
     children = list(token.children)
     objects = [c.lemma_.lower() for c in children if c.dep_ == "dobj"]
     if pos == "NOUN":
@@ -244,6 +311,10 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"}
     if lemma == "step":
         return prt == "down"
+    if lemma == "insist":  # "insisted on a recount"; "insisted the vote was fair" is a claim
+        return bool(prep_objects(token, {"on", "upon"}))
+    if lemma == "press":  # "pressed Iran to", "pressing for talks"; not "pressing charges"
+        return bool(prep_objects(token, {"for"})) or any(c.dep_ == "xcomp" for c in token.children)
     if lemma == "pull":
         return prt in {"out", "back"}
     if lemma == "strike":
@@ -257,6 +328,57 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
             return False  # "denied sending troops" is a denial (a claim's stance), not a refusal
         return bool(objects) or any(c.dep_ == "nsubjpass" for c in token.children)
     return True
+
+
+@cache
+def _meeting_words() -> frozenset[str]:
+    """Trigger lemmas of CONSULT ("meet", "talks"): a meeting needs two parties, whatever type
+    the frames give it ("the council will meet" would otherwise be a future AGREE)."""
+    return frozenset(lemma for (lemma, _pos), (etype, _mode) in triggers().items()
+                     if etype == "CONSULT")
+
+
+def _governing_subjects(token: Any) -> list[Any]:
+    """The subjects of the verb whose object (or the modifier of whose object) the trigger is:
+    "the Tories tabled a motion opposing the bill", "Yukos dropped the threat of legal action".
+    """
+    head = token
+    for _ in range(5):
+        if head.dep_ not in {"acl", "dobj", "pobj", "prep", "compound", "amod"} \
+                or head.head.i == head.i:
+            return []
+        head = head.head
+        if head.pos_ in {"VERB", "AUX"}:
+            return subjects(head)
+    return []
+
+
+#: What a warning may hold over its addressee: a repercussion makes it a THREATEN.
+REPERCUSSIONS = frozenset({"action", "sanction", "sanctions", "consequence", "consequences",
+                           "repercussion", "repercussions", "penalty", "penalties", "force",
+                           "retaliation", "reprisal", "reprisals", "strike", "strikes", "war",
+                           "attack", "attacks", "legal", "court", "boycott", "expulsion"})
+
+
+def _warning(token: Any) -> tuple[str, str | None] | None:
+    """'warned the rival camps to stop' is a REQUEST; a warning of a stated repercussion
+    ('warned of legal action', 'warned it would impose sanctions') is a THREATEN; a caution
+    about dangers ('warned that more work was needed') is neither (PLOVER manual, THREATEN)."""
+    if any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+           for c in token.children):
+        return "REQUEST", None
+    said = {t.lower_ for c in token.children if c.dep_ in {"prep", "ccomp", "dobj"}
+            for t in c.subtree}
+    if said & REPERCUSSIONS:
+        return "THREATEN", None
+    # "warned that police will no longer tolerate rallies": what someone will do to them
+    for clause in (c for c in token.children if c.dep_ == "ccomp"):
+        future = any(a.lower_ in {"will", "would", "'ll", "shall"} for a in clause.children)
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if future and subject is not None and subject.lower_ not in {"it", "this", "that"} \
+                and code_sector(subject.lemma_) is not None:
+            return "THREATEN", None
+    return None
 
 
 def _phrase_text(head: Any) -> str:

@@ -1,0 +1,122 @@
+"""Who can act: whether an event argument is a person, group, organisation, state, armed
+force or office, as PLOVER's actors and (where the type needs one) recipients must be.
+
+On everyday news most trigger words are not events: "the Budget would do nothing to help
+Labour's campaign", "the ballot will ask residents", "Some 270 hunts met", "a great deal of
+work was still needed". What separates these from "the Tories backed the plan" is the actor:
+a thing, a quantity, an abstraction or an animal does not agree, accuse, attack or aid. The
+test reads what the article already knows (entities clustered by the actors stage, spaCy's
+entity types) and the actor lexicons (``sectors.tsv``, ``organisations.tsv``, countries and
+demonyms), plus the group nouns below; it never guesses from similarity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimtrack.model import Document
+from claimtrack.stages.actor_codes import code_country, code_sector
+from claimtrack.stages.actors import ANONYMOUS_HEADS, TOKEN_ENTITY
+
+#: Entity types of spaCy's English model that name people, groups, organisations and states.
+AGENT_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Our entity types (``Entity.type``) that can act by being what they are. A source entity
+#: of another type (attribution makes one of any subject of a cue: "the ballot will ask")
+#: still needs its head word to name someone.
+AGENT_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "OUTLET"})
+#: Personal pronouns stand for someone; "it" and "its" only when resolved to an entity.
+PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "his", "her", "their",
+                               "our", "my", "him", "them", "us", "me", "who", "whom"})
+#: People acting together, not in the sector lexicon (which codes the political ones). Firms,
+#: executives, teams and fans are left out: a company's deals and a team's matches are not
+#: PLOVER events (a company acting politically is usually named, and an ORG entity acts).
+GROUP_NOUNS = frozenset({
+    "people", "campaigner", "demonstrator", "crowd", "mob", "gunman", "attacker", "assailant",
+    "militant", "insurgent", "fighter", "resident", "villager", "citizen", "voter", "student",
+    "elder", "inhabitant", "network", "fundamentalist", "extremist", "youth", "guerrilla",
+    "nationalist", "loyalist", "islamist", "radical", "moderate", "hardliner", "dissident",
+    "refugee", "settler", "tribesman", "warlord", "commando", "paramilitary", "mercenary",
+    "leader", "member", "supporter", "critic", "opponent", "lawmaker", "politician", "delegate",
+    "delegation", "negotiator", "envoy", "mediator", "inspector", "investigator", "prosecutor",
+    "judge", "jury", "lawyer", "regulator", "watchdog", "board", "panel", "committee",
+    "commission", "inquiry", "agency", "body", "group", "organisation", "organization",
+    "association", "federation", "alliance", "coalition", "bloc",
+    "warship", "helicopter", "aircraft", "jet", "plane", "vessel", "ship", "tank", "convoy",
+    "union", "administration", "cabinet", "regime",
+    "state", "nation", "country", "side", "camp", "faction", "wing", "force", "unit",
+    "soldier", "troop", "army", "navy", "police", "officer", "guard", "authority", "chief",
+    "head", "chairman", "chairwoman", "chair", "director", "secretary",
+    "spokesman", "spokeswoman", "aide", "adviser", "advisor", "official", "minister",
+    "chancellor", "president", "premier", "king", "queen", "prince", "mayor", "governor",
+    "senator", "mp", "peer", "lord", "lady", "bishop", "pope", "cleric", "protester", "rebel",
+    "separatist", "terrorist", "kidnapper", "hijacker", "bomber", "sniper", "pirate", "worker",
+    "striker", "activist", "journalist", "reporter", "newspaper", "broadcaster", "report",
+    "man", "woman", "boy", "girl", "person", "individual", "family", "parent", "child",
+    "patient", "doctor", "nurse", "teacher", "farmer", "householder", "tenant",
+    "landlord", "community", "tribe", "clan", "party", "council", "government", "ministry",
+    "parliament", "congress", "senate", "assembly", "court", "tribunal", "department", "office",
+} | ANONYMOUS_HEADS)
+
+
+def names_someone(doc: Document, phrase: Any) -> bool:
+    """Whether any word of the phrase headed by ``phrase`` names someone who can act ("$50,000
+    worth of goods to Baghdad University", "asylum to five army officers"); possessives and
+    determiners do not count ("the release of its software")."""
+    return any(can_act(doc, t) for t in phrase.subtree
+               if t.dep_ not in {"poss", "det", "predet"} and t.pos_ in {"NOUN", "PROPN", "PRON"})
+
+
+def can_act(doc: Document, head: Any) -> bool:
+    """Whether the phrase headed by ``head`` (a spaCy token) names someone who can act."""
+    lower = head.lower_
+    entity = doc.entity(doc.parse.user_data.get(TOKEN_ENTITY, {}).get(head.i))
+    if entity is not None and entity.type in AGENT_TYPES and any(
+            m.kind == "name" for m in entity.mentions):
+        return True  # a named entity (a description "the ballot" gets an ORG entity too)
+    if lower in PERSONAL_PRONOUNS or lower in {"it", "its"}:
+        return True  # "Syria says it will not accept": the pronoun stands for the speaker
+    if head.ent_type_ in AGENT_ENTITY_TYPES:
+        return True
+    lemma = head.lemma_.lower()
+    if lemma in QUANTITY_HEADS or head.pos_ == "NUM":  # "tens of thousands of students"
+        counted = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                   for t in c.children if t.dep_ == "pobj"]
+        return any(can_act(doc, t) for t in counted)
+    if lemma in GROUP_NOUNS or lower in GROUP_NOUNS:
+        return True
+    # "the rebel command", "Algerian landowners": the head with its own modifiers (not a
+    # possessor: "the council's budget" is a budget)
+    modifiers = " ".join(t.text for t in sorted(
+        [head, *(c for c in head.children if c.dep_ in {"compound", "amod"})], key=lambda t: t.i))
+    return bool(code_sector(lemma) or code_sector(modifiers) or code_country(modifiers))
+
+
+#: Heads that count or measure: the actor is what they count ("hundreds of protesters").
+QUANTITY_HEADS = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands",
+                            "million", "millions", "dozen", "dozens", "score", "scores",
+                            "number", "lot", "lots", "some", "many", "most", "all", "few",
+                            "handful", "majority", "minority", "one"})
+
+
+#: PLOVER 2.0 types that need a recipient (the ontology's ``requires_recipient``).
+NEEDS_RECIPIENT = frozenset({"COOPERATE", "AID", "SANCTION"})
+#: Words that make a death or an injury an accident, disaster or illness, not an attack.
+MISHAP_WORDS = frozenset({
+    "accident", "accidental", "accidentally", "crash", "crashed", "collision", "collapse",
+    "collapsed", "fire", "blaze", "flood", "flooding", "storm", "hurricane", "earthquake",
+    "tsunami", "avalanche", "landslide", "disease", "illness", "infection", "virus", "cancer",
+    "overdose", "drowned", "drowning", "derailed", "derailment", "fireworks", "heatwave",
+    "exploded", "leak", "poisoning",
+})
+#: Words that say somebody attacked, whatever else the sentence says.
+ATTACK_WORDS = frozenset({"bomb", "bomber", "bombing", "gunman", "gunmen", "attack", "attacker",
+                          "militant", "insurgent", "rebel", "troops", "soldiers", "shelling",
+                          "airstrike", "raid", "shot", "shooting", "murder", "murdered",
+                          "suicide", "terrorist", "terror", "ambush", "grenade", "rocket"})
+
+
+def is_mishap(sentence: Any) -> bool:
+    """A sentence about an accident, disaster or illness with no sign of an attacker
+    ("fifteen people were killed when an illegal fireworks warehouse exploded")."""
+    words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
+    return bool(words & MISHAP_WORDS) and not words & ATTACK_WORDS

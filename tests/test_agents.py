@@ -1,0 +1,50 @@
+"""Events need someone who can act: things, numbers and accidents are not PLOVER events, and a
+trigger's sense comes from its arguments (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from claimtrack.api import process_many
+from claimtrack.model import RawDocument
+
+
+def events_of(pipeline: Any, text: str) -> list[tuple[str, str]]:
+    [doc] = process_many([RawDocument("t", text, format="clean")], pipeline)  # type: ignore[arg-type]
+    return [(e.type, "; ".join(a.text for a in e.actors)) for e in doc.events]
+
+
+@pytest.mark.parametrize("text", [
+    "The budget would do nothing to help the party's faltering campaign.",  # a thing helps
+    "The ballot will ask residents to vote on the congestion charge.",  # a ballot asks
+    "Hounds killed four foxes during the meet on Saturday.",  # animals kill
+    "Eleven people were killed when a fireworks warehouse exploded near the port.",  # accident
+    "The chief constable warned that a great deal of preparatory work was still needed.",
+    "The council will meet on Tuesday to decide on the scheme.",  # one party meets itself
+    "The company released the first full version of its browser in November.",  # software
+    "The minister insisted the election would be fought on the economy.",  # a claim
+])
+def test_no_event_without_someone_acting_on_someone(pipeline: Any, text: str) -> None:
+    assert events_of(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thousands of students blocked roads in the capital to demand new elections.", "PROTEST"),
+    ("The opposition leader attacked the government's record on immigration.", "ACCUSE"),
+    ("Rebels attacked the border post overnight, the ministry said.", "ASSAULT"),
+    ("The mayor warned the rival camps to stop feuding.", "REQUEST"),
+    ("The union warned that its members would strike if the talks failed.", "THREATEN"),
+    ("The opposition tabled a motion opposing the new bill.", "REJECT"),
+    ("Two guards were wounded in an attack on the checkpoint.", "ASSAULT"),
+])
+def test_events_by_someone_who_can_act_keep_their_sense(pipeline: Any, text: str,
+                                                        expected: str) -> None:
+    types = [etype for etype, _ in events_of(pipeline, text)]
+    assert expected in types, types
+
+
+def test_an_attack_by_a_weapon_is_by_unidentified_attackers(pipeline: Any) -> None:
+    found = events_of(pipeline, "Three soldiers were killed by a roadside bomb near Basra.")
+    assert found == [("ASSAULT", "(unidentified attackers)")]
