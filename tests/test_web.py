@@ -15,8 +15,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -280,8 +280,10 @@ def test_web_article_highlights_claims_by_stance_with_sources(page: Any, server:
     assert invasion.count() >= 1
     text = card_of(invasion.last)
     assert "Poroshenko" in text and "asserts" in text
-    assert "An invasion of Russian forces has taken place." in card.locator(".card-evidence").last.inner_text()
-    denial = page.locator("#article-text mark.claim.stance-deny", has_text="no regular Russian troops")
+    evidence = card.locator(".card-evidence").last.inner_text()
+    assert "An invasion of Russian forces has taken place." in evidence
+    denial = page.locator("#article-text mark.claim.stance-deny",
+                          has_text="no regular Russian troops")
     assert "a Russian diplomatic source" in card_of(denial.first)
     no_comment = page.locator("#article-text mark.claim.stance-no_comment").first
     assert "declines to comment" in card_of(no_comment)
@@ -311,7 +313,8 @@ def test_web_article_is_on_the_first_screen_and_the_list_collapses_on_a_phone(
         sized: Any, server: str, docs: dict[str, Document], size: str) -> None:
     open_view(sized, server, "#/articles")
     title = sized.locator("#article h2.title")
-    assert in_viewport(sized, title) and in_viewport(sized, sized.locator("#article-text p.kept").first)
+    assert in_viewport(sized, title)
+    assert in_viewport(sized, sized.locator("#article-text p.kept").first)
     assert no_sideways_scroll(sized)
     toggle, body = sized.locator("#doc-list-toggle"), sized.locator("#doc-list-body")
     nato = body.locator("a.article-link", has_text="NATO says")
@@ -346,7 +349,6 @@ def test_web_claim_hover_card_shows_source_cue_stance_and_evidence(
     assert card.get_attribute("role") == "tooltip" and not card.is_visible()
     denial.hover()
     expect(card).to_be_visible()
-    text = card.inner_text()
     assert "asserts" in card.locator(".card-stance").inner_text()
     assert "official" in card.locator(".card-source").inner_text()
     assert card.locator(".card-cue").inner_text() == "told"
@@ -355,7 +357,8 @@ def test_web_claim_hover_card_shows_source_cue_stance_and_evidence(
     assert no_sideways_scroll(sized)
     assert in_viewport(sized, card)
     box, mark = card.bounding_box(), denial.bounding_box()
-    assert box["y"] >= mark["y"] + mark["height"] or box["y"] + box["height"] <= mark["y"]  # beside, not over
+    # beside the highlight, not over it
+    assert box["y"] >= mark["y"] + mark["height"] or box["y"] + box["height"] <= mark["y"]
     screenshot(sized, "claim-card", "#hover-card", "[aria-describedby=hover-card]")
     sized.mouse.move(2, sized.viewport_size["height"] - 2)
     expect(card).to_be_hidden()
@@ -383,8 +386,9 @@ def many_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Store(url) as store:
         for n in range(205):
             text = f"Article number {n} of the paging test."
-            store.save(Document(raw=RawDocument(name=f"a{n}.txt", content=text), id=document_id(text),
-                                text=text, title=f"Paging test article {n:03d}",
+            store.save(Document(raw=RawDocument(name=f"a{n}.txt", content=text),
+                                id=document_id(text), text=text,
+                                title=f"Paging test article {n:03d}",
                                 published=date(2020, 1, 1)))
     with serving(create_app(url)) as base:
         yield base
@@ -399,12 +403,14 @@ def test_web_article_list_pages_past_200(sized: Any, many_server: str, size: str
         sized.locator("#doc-list-toggle").click()
     more = sized.locator("#doc-list-more")
     more.scroll_into_view_if_needed()
-    assert more.is_visible() and "more follow" in sized.locator("#doc-list-body .list-count").inner_text()
+    count = sized.locator("#doc-list-body .list-count")
+    assert more.is_visible() and "more follow" in count.inner_text()
     more.click()
     expect(items).to_have_count(205)
     assert sized.locator("#doc-list-more").count() == 0
     assert "All 205" in sized.locator("#doc-list-body .list-count").inner_text()
-    assert sized.evaluate("document.activeElement.closest('li')?.dataset.id") == items.nth(200).get_attribute("data-id")
+    focused = sized.evaluate("document.activeElement.closest('li')?.dataset.id")
+    assert focused == items.nth(200).get_attribute("data-id")  # the first new one
     titles = items.locator("a").all_inner_texts()
     assert len(set(titles)) == 205  # no article twice
     items.nth(203).locator("a").click()
@@ -416,11 +422,14 @@ def test_web_article_list_pages_past_200(sized: Any, many_server: str, size: str
 
 SUMMARY = {
     "documents": 6289, "claims": 41230, "events": 5120,
-    "by_outlet": [{"outlet": "BBC", "documents": 4000}, {"outlet": "The Moscow Times", "documents": 2289}],
+    "by_outlet": [{"outlet": "BBC", "documents": 4000},
+                  {"outlet": "The Moscow Times", "documents": 2289}],
     "by_month": [{"month": "2014-07", "documents": 120}, {"month": "2014-08", "documents": 800},
                  {"month": "2014-09", "documents": 300}],
-    "top_sources": [{"source": "Petro Poroshenko", "claims": 310}, {"source": "NATO", "claims": 120}],
-    "contested": [{"thread_id": "t1", "proposition": "Russian troops are in Ukraine", "for": 12, "against": 7}],
+    "top_sources": [{"source": "Petro Poroshenko", "claims": 310},
+                    {"source": "NATO", "claims": 120}],
+    "contested": [{"thread_id": "t1", "proposition": "Russian troops are in Ukraine",
+                   "for": 12, "against": 7}],
     "top_places": [{"geonames_id": 709717, "name": "Donetsk", "country": "UA", "events": 96}],
 }
 
@@ -570,10 +579,12 @@ def test_web_map_draws_a_country_as_a_square_without_outlines(sized: Any,
     outlines_path().unlink(missing_ok=True)
     open_view(sized, status_server, "#/map")
     ukraine = marker(sized, "Ukraine")
-    assert ukraine.evaluate("n => n.tagName") == "rect" and ukraine.get_attribute("data-kind") == "country"
+    assert ukraine.evaluate("n => n.tagName") == "rect"
+    assert ukraine.get_attribute("data-kind") == "country"
     assert "country-marker" in (ukraine.get_attribute("class") or "")
     kharkiv = marker(sized, "Kharkiv")
-    assert kharkiv.evaluate("n => n.tagName") == "circle" and kharkiv.get_attribute("data-kind") == "town"
+    assert kharkiv.evaluate("n => n.tagName") == "circle"
+    assert kharkiv.get_attribute("data-kind") == "town"
     assert "a country (square" in sized.locator("#map-legend").inner_text()
 
 
