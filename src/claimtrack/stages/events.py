@@ -220,6 +220,12 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     etype, mode = found
     if not _reading_holds(token, lemma, pos):
         return None
+    if lemma == "call" and pos == "VERB" and any(c.dep_ == "oprd" for c in token.children) \
+            and any(c.dep_ == "dobj" for c in token.children):
+        # "The Tories called it a 'vote now, pay later' Budget": naming something to run it
+        # down (how political news uses the construction; praise is rarely put this way)
+        return "ACCUSE", "disapprove", subjects(token), [
+            c for c in token.children if c.dep_ == "dobj"]
     if lemma == "warn" and pos == "VERB":
         warned = _warning(token)
         if warned is None:
@@ -307,8 +313,9 @@ def _reading_holds(token: Any, lemma: str, pos: str) -> bool:
             c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS
             and not any(g.dep_ in {"dobj", "prep"} for g in c.children) for c in token.children):
         return False  # "declined to comment" is a stance of the claim, not a refusal event
-    if lemma == "call":  # "called it a disgrace" is no request; "called on X to" is
-        return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"}
+    if lemma == "call":  # "called it a disgrace" is no request (see _code); "called on X to" is
+        return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"} or (
+            any(c.dep_ == "oprd" for c in token.children))
     if lemma == "step":
         return prt == "down"
     if lemma == "insist":  # "insisted on a recount"; "insisted the vote was fair" is a claim
