@@ -456,8 +456,11 @@ def test_web_summary_panel_shows_the_store_at_a_glance(sized: Any, server: str, 
     assert bars.count() == 3 and bars.nth(1).get_attribute("aria-label") == "2014-08: 800 articles"
     assert no_sideways_scroll(sized)
     screenshot(sized, "summary", "#summary-panel")
-    body.locator(".top-places a", has_text="Donetsk").click()
-    sized.wait_for_function("location.hash === '#/map/709717'")
+    assert body.locator(".top-places a", has_text="Donetsk").get_attribute("href") == "#/map/709717"
+    bars.nth(1).click()  # a month opens the timeline on that month
+    sized.wait_for_function("location.hash === '#/timeline/2014-08'")
+    expect(sized.locator("#timeline-list h2")).to_contain_text("2014-08:")
+    assert sized.locator("#timeline").get_attribute("data-unit") in ("day", "month")
 
 
 def test_web_summary_panel_stays_hidden_without_the_endpoint(sized: Any, server: str) -> None:
