@@ -375,6 +375,10 @@ def test_web_claim_hover_card_shows_source_cue_stance_and_evidence(
     sized.keyboard.press("Escape")
     expect(card).to_be_hidden()
     assert sized.evaluate("document.activeElement.getAttribute('aria-describedby')") is None
+    if size == "phone":  # a tap shows it too
+        denial.tap()
+        expect(card).to_be_visible()
+        assert "There are no Russian troops" in card.locator(".card-evidence").inner_text()
 
 
 @pytest.fixture(scope="module")
