@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,21 @@ def nlp():  # type: ignore[no-untyped-def]
     from claimtrack.stages.nlp import load_model
 
     return load_model()
+
+
+def processed_articles(pipeline: Any, articles: list[tuple[str, Any, str]]) -> list[Any]:
+    """Short articles we wrote, as (outlet, published date, text), through the real pipeline:
+    each must come out analysed (a failure names its error)."""
+    from claimtrack.model import RawDocument
+
+    raws = [RawDocument(name=f"{outlet}-{i}", content=text, format="clean",  # type: ignore[arg-type]
+                        outlet=outlet, published=published)
+            for i, (outlet, published, text) in enumerate(articles)]
+    found = []
+    for outcome in pipeline.run(raws):
+        assert outcome.document is not None, outcome.error
+        found.append(outcome.document)
+    return found
 
 
 def requires_shared(path: Path) -> pytest.MarkDecorator:

@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from claimtrack.model import Document, RawDocument
+from claimtrack.model import Document
 from claimtrack.store.place_names import display_name, english_name, place_ids
 from claimtrack.store.repository import Store
 from claimtrack.web.app import create_app
+from tests.conftest import processed_articles
 
 KYIV, KYIV_CITY_REGION, TURKEY, NOVOAZOVSK, NEW_PROVIDENCE = (703448, 703447, 298795, 699675,
                                                               5101775)
@@ -74,14 +75,7 @@ def test_place_names_blank_text_resolves_to_nothing() -> None:
 
 @pytest.fixture(scope="module")
 def documents(pipeline: Any) -> list[Document]:
-    raws = [RawDocument(name=f"{outlet}-{i}", content=text, format="clean",  # type: ignore[arg-type]
-                        outlet=outlet, published=published)
-            for i, (outlet, published, text) in enumerate(ARTICLES)]
-    found = []
-    for outcome in pipeline.run(raws):
-        assert outcome.document is not None, outcome.error
-        found.append(outcome.document)
-    return found
+    return processed_articles(pipeline, ARTICLES)
 
 
 @pytest.fixture

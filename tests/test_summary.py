@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from claimtrack.model import Document, RawDocument
+from claimtrack.model import Document
 from claimtrack.store.repository import Store
 from claimtrack.web.app import create_app
+from tests.conftest import processed_articles
 
 pytestmark = pytest.mark.slow
 
@@ -35,14 +36,7 @@ KEYS = ["documents", "claims", "events", "by_outlet", "by_month", "top_sources",
 
 @pytest.fixture(scope="module")
 def documents(pipeline: Any) -> list[Document]:
-    raws = [RawDocument(name=f"{outlet}-{i}", content=text, format="clean",  # type: ignore[arg-type]
-                        outlet=outlet, published=published)
-            for i, (outlet, published, text) in enumerate(ARTICLES)]
-    found = []
-    for outcome in pipeline.run(raws):
-        assert outcome.document is not None, outcome.error
-        found.append(outcome.document)
-    return found
+    return processed_articles(pipeline, ARTICLES)
 
 
 @pytest.fixture

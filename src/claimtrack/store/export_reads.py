@@ -5,15 +5,19 @@ threads at a time (the listing ranks every thread at once). Both page by keyset.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from claimtrack.errors import StoreError
 from claimtrack.link.threads import Thread, side_of
 from claimtrack.store.place_names import english_name, place_condition
-from claimtrack.store.queries import iso, outlet_matches, published_between, within
+from claimtrack.store.queries import (
+    iso,
+    outlet_matches,
+    published_between,
+    published_then,
+    within,
+)
 from claimtrack.store.schema import documents, places, thread_members
 from claimtrack.store.thread_store import (
     _MEMBER_COLUMNS,
@@ -32,14 +36,7 @@ def _after_place(after: PlacePosition) -> Any:
     doc_id, seq: the order of the claims and events listings."""
     published, doc_id, seq = after
     later = or_(places.c.doc_id > doc_id, and_(places.c.doc_id == doc_id, places.c.seq > seq))
-    if published is None:
-        return and_(documents.c.published.is_(None), later)
-    try:
-        day = date.fromisoformat(published)
-    except (TypeError, ValueError):
-        raise StoreError(f"bad position {published!r}: expected an ISO date") from None
-    return or_(documents.c.published < day, documents.c.published.is_(None),
-               and_(documents.c.published == day, later))
+    return published_then(published, later)
 
 
 def place_mentions_page(store: Any, f: dict[str, Any]

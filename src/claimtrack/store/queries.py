@@ -150,6 +150,13 @@ def after_published(table: Any, after: Position) -> ColumnElement[bool]:
     seq = (select(other.c.seq).where(other.c.doc_id == doc_id, other.c.id == item_id)
            .scalar_subquery())
     later = or_(table.c.doc_id > doc_id, and_(table.c.doc_id == doc_id, table.c.seq > seq))
+    return published_then(published, later)
+
+
+def published_then(published: str | None, later: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Rows after a position in the order published descending (undated last), then the
+    order ``later`` says for rows of the position's own day: the keyset condition the claims,
+    events and places listings share."""
     if published is None:
         return and_(documents.c.published.is_(None), later)
     try:
