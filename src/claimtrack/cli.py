@@ -255,7 +255,10 @@ def _progress(total: int | None) -> Iterator[Any]:
     else:
         columns += [TextColumn("{task.completed:,} documents"), TextColumn("{task.fields[rate]}"),
                     TimeElapsedColumn()]
-    with Progress(*columns, transient=True) as bar:
+    from rich.console import Console
+
+    # on stderr, like every other line of progress: stdout may be a pipe (--jsonl > file)
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("processing", total=total, rate="")
 
         def advance() -> None:
