@@ -205,3 +205,23 @@ def test_claim_rows_name_their_article_and_page_with_offset(pipeline: object,
     assert err.strip() == "2 rows; more with --offset 2 (or a larger --limit)"
     _, second, err = run("claims", "--limit", "2", "--offset", "2", "--db", db)
     assert set(second.splitlines()[1:]).isdisjoint(rows) and err.startswith("2 rows (3-4)")
+
+
+def test_progress_knows_the_total_for_files_and_not_for_multi_document_inputs(
+        gz_folder: Path, tmp_path: Path) -> None:
+    from claimtrack.cli import _countable
+
+    pages = tmp_path / "pages-only"
+    pages.mkdir()
+    gz(pages / "a.html.gz", PAGE)
+    (pages / "b.txt").write_text(SENTENCE, encoding="utf-8")
+    assert _countable((str(pages),)) == 2  # so the display can show done/total and an ETA
+    assert _countable((str(gz_folder),)) is None  # a JSONL or CSV holds an unknown number
+    assert _countable(("-",)) is None
+
+
+def test_the_test_run_says_where_it_looked_for_the_shared_data() -> None:
+    from tests.conftest import SHARED, pytest_report_header
+
+    header = pytest_report_header()
+    assert str(SHARED) in header and ("(found)" in header or "CLAIMTRACK_DATA" in header)
