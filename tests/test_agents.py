@@ -25,6 +25,8 @@ def events_of(pipeline: Any, text: str) -> list[tuple[str, str]]:
     "The council will meet on Tuesday to decide on the scheme.",  # one party meets itself
     "The company released the first full version of its browser in November.",  # software
     "The minister insisted the election would be fought on the economy.",  # a claim
+    "Federer beat Hewitt 6-3 6-2 in the final to keep his title.",  # sport
+    "Shareholders rejected the takeover bid from the rival brewer.",  # business
 ])
 def test_no_event_without_someone_acting_on_someone(pipeline: Any, text: str) -> None:
     assert events_of(pipeline, text) == []
@@ -38,6 +40,7 @@ def test_no_event_without_someone_acting_on_someone(pipeline: Any, text: str) ->
     ("The union warned that its members would strike if the talks failed.", "THREATEN"),
     ("The opposition tabled a motion opposing the new bill.", "REJECT"),
     ("Two guards were wounded in an attack on the checkpoint.", "ASSAULT"),
+    ("The government rejected the union's bid for a national pay deal.", "REJECT"),
 ])
 def test_events_by_someone_who_can_act_keep_their_sense(pipeline: Any, text: str,
                                                         expected: str) -> None:

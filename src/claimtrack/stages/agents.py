@@ -12,6 +12,7 @@ demonyms), plus the group nouns below; it never guesses from similarity.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from claimtrack.model import Document
@@ -120,3 +121,33 @@ def is_mishap(sentence: Any) -> bool:
     ("fifteen people were killed when an illegal fireworks warehouse exploded")."""
     words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
     return bool(words & MISHAP_WORDS) and not words & ATTACK_WORDS
+
+
+#: Sectors that make an event political whatever the sentence is about.
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "PTY", "LEG", "JUD", "COP", "IGO", "NGO",
+                               "SPY", "UAF", "OPP", "SEP", "INS"})
+#: Words of sport, awards, entertainment and markets: there "beat", "fight", "attack",
+#: "offer", "bid" and "reject" are a match, a campaign for votes of a jury, or a deal.
+ORDINARY_NEWS_WORDS = frozenset({
+    "match", "matches", "game", "games", "final", "finals", "semi-final", "championship",
+    "champion", "champions", "title", "cup", "league", "tournament", "season", "goal", "goals",
+    "scored", "striker", "midfielder", "defender", "goalkeeper", "coach", "squad", "olympic",
+    "olympics", "medal", "race", "sprint", "marathon", "tennis", "football", "rugby", "cricket",
+    "golf", "seed", "set", "sets", "award", "awards", "prize", "nomination", "nominated",
+    "oscar", "oscars", "grammy", "bafta", "album", "single", "chart", "charts", "film", "films",
+    "box", "singer", "band", "actor", "actress", "festival", "bid", "takeover", "shares",
+    "shareholder", "shareholders", "stake", "merger", "acquisition", "profit", "profits",
+    "revenue", "sales", "investors", "stock", "dividend", "customers", "consumers", "brand",
+    "recall", "product", "products", "game's", "console", "handset", "software",
+})
+SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b")
+
+
+def ordinary_news(sentence: Any, parties: list[Any]) -> bool:
+    """A sentence about sport, awards, entertainment or business whose parties include no
+    political one ("Federer beat Roddick in the final", "shareholders rejected the bid"):
+    PLOVER codes political interaction only (the BBC set's first house rule)."""
+    if any(getattr(p, "sector", None) in POLITICAL_SECTORS for p in parties):
+        return False
+    words = {t.lower_ for t in sentence}
+    return bool(words & ORDINARY_NEWS_WORDS) or bool(SCORE.search(sentence.text))

@@ -19,7 +19,13 @@ from claimtrack import lexicons
 from claimtrack.model import Claim, Document, Event, EventActor, Span
 from claimtrack.stages.actor_codes import INTERNATIONAL, code_country, code_sector, iso3
 from claimtrack.stages.actors import TOKEN_ENTITY
-from claimtrack.stages.agents import NEEDS_RECIPIENT, can_act, is_mishap, names_someone
+from claimtrack.stages.agents import (
+    NEEDS_RECIPIENT,
+    can_act,
+    is_mishap,
+    names_someone,
+    ordinary_news,
+)
 from claimtrack.stages.event_frames import (
     Candidate,
     apply_frames,
@@ -63,7 +69,9 @@ class EventsStage:
                 candidates.sort(key=lambda c: c.token.i)
                 for candidate in apply_frames(candidates):
                     if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
-                        doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
+                        event = _event(doc, candidate, f"V{len(doc.events) + 1}")
+                        if not ordinary_news(sentence, [*event.actors, *event.targets]):
+                            doc.events.append(event)
         return docs
 
 
