@@ -51,3 +51,10 @@ def test_events_by_someone_who_can_act_keep_their_sense(pipeline: Any, text: str
 def test_an_attack_by_a_weapon_is_by_unidentified_attackers(pipeline: Any) -> None:
     found = events_of(pipeline, "Three soldiers were killed by a roadside bomb near Basra.")
     assert found == [("ASSAULT", "(unidentified attackers)")]
+
+
+def test_an_event_quantified_by_no_is_negated_not_asserted(pipeline: Any) -> None:
+    [doc] = process_many([RawDocument("t", "Police said no complaint had been made against the "
+                                           "councillor.", format="clean")], pipeline)  # type: ignore[arg-type]
+    [event] = doc.events
+    assert event.type == "ACCUSE" and event.negated and event.status == "negated"

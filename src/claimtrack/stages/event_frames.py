@@ -395,7 +395,13 @@ def _dated(mark: Any) -> bool:
 
 
 def negated(token: Any) -> bool:
-    chain = [token, token.head] if token.dep_ in {"xcomp", "dobj", "pobj"} else [token]
+    """The trigger, or the verb it is the complement or object of, is negated; a nominal
+    trigger quantified by "no" ("no complaint had been made", "there were no talks") is too."""
+    # not a subject: "the attack did not stop them" does not negate the attack
+    chain = [token, token.head] if token.dep_ in {"xcomp", "dobj", "pobj", "nsubjpass",
+                                                  "attr"} else [token]
+    if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+        return True
     return any(c.dep_ == "neg" for t in chain for c in t.children)
 
 
