@@ -27,6 +27,7 @@ def events_of(pipeline: Any, text: str) -> list[tuple[str, str]]:
     "The minister insisted the election would be fought on the economy.",  # a claim
     "Federer beat Hewitt 6-3 6-2 in the final to keep his title.",  # sport
     "Shareholders rejected the takeover bid from the rival brewer.",  # business
+    "The coach said the failure of the talks was regrettable.",  # a judgement of nobody
 ])
 def test_no_event_without_someone_acting_on_someone(pipeline: Any, text: str) -> None:
     assert events_of(pipeline, text) == []
@@ -41,6 +42,8 @@ def test_no_event_without_someone_acting_on_someone(pipeline: Any, text: str) ->
     ("The opposition tabled a motion opposing the new bill.", "REJECT"),
     ("Two guards were wounded in an attack on the checkpoint.", "ASSAULT"),
     ("The government rejected the union's bid for a national pay deal.", "REJECT"),
+    ("The opposition leader said the government's handling of the floods was a shambles.",
+     "ACCUSE"),
 ])
 def test_events_by_someone_who_can_act_keep_their_sense(pipeline: Any, text: str,
                                                         expected: str) -> None:
