@@ -151,7 +151,8 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
         if verbatim:
             items = (_verbatim(item) for item in items)
         ok = failed = duplicates = 0
-        with _progress(_countable(inputs)) as advance:
+        # listing the inputs to count them is only worth it when someone watches the display
+        with _progress(_countable(inputs) if sys.stderr.isatty() else 1) as advance:
             for outcome in pipeline.run(items):
                 advance()
                 if outcome.document is None:

@@ -138,17 +138,24 @@ def document_row(row: Row) -> Row:
 
 # -- reading pages ---------------------------------------------------------------------------
 
-def _keyset(fetch: Callable[[int, Any], list[Row]], position: Callable[[Row], Any],
-            page_size: int) -> Iterator[list[Row]]:
-    """Pages of ``fetch(limit, after)`` until one comes back short."""
-    after = None
+def _pages(fetch: Callable[[int, Any], list[Row]], advance: Callable[[Any, list[Row]], Any],
+           page_size: int, start: Any = None) -> Iterator[list[Row]]:
+    """Pages of ``fetch(limit, cursor)`` until one comes back short; ``advance(cursor, rows)``
+    gives the next cursor (a keyset position or an offset)."""
+    cursor = start
     while True:
-        rows = fetch(page_size, after)
+        rows = fetch(page_size, cursor)
         if rows:
             yield rows
         if len(rows) < page_size:
             return
-        after = position(rows[-1])
+        cursor = advance(cursor, rows)
+
+
+def _keyset(fetch: Callable[[int, Any], list[Row]], position: Callable[[Row], Any],
+            page_size: int) -> Iterator[list[Row]]:
+    """Pages positioned after the last row of the page before (see :func:`_pages`)."""
+    return _pages(fetch, lambda _cursor, rows: position(rows[-1]), page_size)
 
 
 def _item_position(row: Row) -> tuple[Any, str, str]:
@@ -177,15 +184,8 @@ def _event_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page
 
 
 def _offset(fetch: Callable[[int, int], list[Row]], page_size: int) -> Iterator[list[Row]]:
-    """Pages of ``fetch(limit, offset)`` until one comes back short."""
-    offset = 0
-    while True:
-        rows = fetch(page_size, offset)
-        if rows:
-            yield rows
-        if len(rows) < page_size:
-            return
-        offset += len(rows)
+    """Pages by offset, for a ranked search that no keyset position can follow."""
+    return _pages(fetch, lambda offset, rows: offset + len(rows), page_size, start=0)
 
 
 def _document_pages(store: Any, f: dict[str, Any], page_size: int) -> Iterator[Page]:
