@@ -682,16 +682,28 @@ def evaluate(task: str, data_dir: str | None, split: str | None, event_set: str 
 @click.option("--token", default=None, help="Bearer token for writes (POST /api/v1/documents); "
               "prefer the CLAIMTRACK_API_TOKEN variable, which other users cannot see in the "
               "process list. Without one, writes are refused.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True,
+              help="A Host name to answer to (repeatable; '*' for any). Default: "
+                   "CLAIMTRACK_API_ALLOWED_HOSTS, else localhost, 127.0.0.1 and ::1 (and --host); "
+                   "other Host headers get 400, which stops DNS rebinding.")
+@click.option("--header-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a client has to send a whole request head.")
+@click.option("--body-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds a client has to send a whole request body.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Open connections at most (one more closes the oldest idle one).")
 @db_option
-def serve(host: str, port: int, token: str | None, db_url: str | None) -> None:
+def serve(host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...],
+          header_timeout: float, body_timeout: float, max_connections: int,
+          db_url: str | None) -> None:
     """Serve the REST API (/api/v1, docs at /api/v1/docs) and the web pages."""
-    import uvicorn
+    from claimtrack.web.serve import ServeLimits
+    from claimtrack.web.serve import serve as run_server
 
-    from claimtrack.web.app import create_app
-
+    limits = ServeLimits(header_timeout=header_timeout, body_timeout=body_timeout,
+                         max_connections=max_connections)
     with _errors_exit():
-        app = create_app(db_url, token=token)
-    uvicorn.run(app, host=host, port=port)
+        run_server(db_url, host, port, token, tuple(h.lower() for h in allowed_hosts), limits)
 
 
 @main.command()

@@ -17,13 +17,15 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import StoreError
 from claimtrack.pipeline import Pipeline
 from claimtrack.settings import Settings
 from claimtrack.store.repository import Store
-from claimtrack.web.state import ApiSettings, AppState, LazyPipeline, attach
+from claimtrack.web.auth import write_refusal
+from claimtrack.web.state import ANY_HOST, ApiSettings, AppState, LazyPipeline, attach
 
 log = logging.getLogger("claimtrack.web")
 
@@ -50,36 +52,52 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
+CLOSE = (b"connection", b"close")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_PREFIX = "/api/"
 
 
 class Guard:
-    """Outermost of our middleware: 413 for bodies over ``max_body_bytes`` (declared by
-    Content-Length, or counted as they stream in, before the endpoint has them whole), a
-    logged, generic JSON 500 for any exception nothing else handled, a 400 for a NUL character
-    anywhere in the URL (SQLite ends a LIKE pattern at a NUL, so ``?outlet=%00`` would match
-    every row, and PostgreSQL refuses NUL in text outright), and
-    ``X-Content-Type-Options: nosniff`` on every answer (JSON holding article markup must
-    never be sniffed as HTML by a browser sent to an API URL)."""
+    """Outermost of our middleware; everything it refuses is refused from the request line
+    and headers alone, before a byte of the body is read:
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    * a Host header not in ``allowed_hosts``: 400 (DNS rebinding: a page on another site
+      whose name now resolves to 127.0.0.1 sends its own name as Host);
+    * a NUL character anywhere in the URL: 400 (SQLite ends a LIKE pattern at a NUL, so
+      ``?outlet=%00`` would match every row, and PostgreSQL refuses NUL in text outright);
+    * a write (POST, PUT, PATCH, DELETE under /api/) without the write token: 401, or 403
+      when writes are disabled. FastAPI reads and parses a body before it runs the route's
+      dependencies, so ``require_write`` alone let anyone make the server buffer and parse
+      5 MB bodies; it stays on the routes as the second check;
+    * a body over ``max_body_bytes`` by Content-Length: 413; one that grows past it while it
+      streams in (no or a false Content-Length) is cut off at the limit.
+
+    A refusal of a request that announced a body also closes the connection, so the server
+    neither reads nor drains that body. Anything else nothing handled becomes a logged,
+    generic JSON 500, and every answer carries ``X-Content-Type-Options: nosniff`` (JSON
+    holding article markup must never be sniffed as HTML by a browser sent to an API URL).
+
+    Requests that did not come over TCP (the in-process test client, a Unix socket) skip
+    the Host check: no browser can be rebound onto them."""
+
+    def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
+        self.settings = settings
+        self.max_body_bytes = settings.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if _holds_nul(scope):
-            await _send_json(send, 400, error_body(400, "the URL holds a NUL character (%00)"))
+        headers = dict(scope["headers"])
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            status, message, extra = refusal
+            body_follows = (headers.get(b"content-length", b"0") not in (b"0", b"")
+                            or b"transfer-encoding" in headers)
+            await _send_json(send, status, error_body(status, message),
+                             [*extra, *([CLOSE] if body_follows else [])])
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                await _send_json(send, 400, error_body(400, "invalid Content-Length header"))
-                return
-            if int(declared) > self.max_body_bytes:
-                await _send_json(send, 413, error_body(413, _too_large(self.max_body_bytes)))
-                return
         received = 0
         started = False
 
@@ -103,12 +121,61 @@ class Guard:
 
         try:
             await self.app(scope, counted_receive, watched_send)
+        except ClientDisconnect:
+            return  # the client went away (or the server closed a slow body): nobody to answer
         except Exception:
             # the path only: a query string could carry something secret
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise
             await _send_json(send, 500, error_body(500, GENERIC_500))
+
+    def _refusal(self, scope: Scope, headers: dict[bytes, bytes]
+                 ) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
+        """(status, message, extra headers) refusing the request from its head, or None."""
+        if _over_tcp(scope) and not host_allowed(headers.get(b"host"),
+                                                 self.settings.allowed_hosts):
+            return 400, ("unknown Host header: this server answers to "
+                         f"{', '.join(self.settings.allowed_hosts)} only "
+                         "(`claimtrack serve --allowed-host`)"), []
+        if _holds_nul(scope):
+            return 400, "the URL holds a NUL character (%00)", []
+        if scope.get("method") not in SAFE_METHODS and scope.get("path", "").startswith(API_PREFIX):
+            authorization = headers.get(b"authorization")
+            refused = write_refusal(self.settings.token,
+                                    None if authorization is None else authorization.decode("latin-1"))
+            if refused is not None:
+                status, message = refused
+                return status, message, ([(b"www-authenticate", b"Bearer")] if status == 401
+                                         else [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                return 400, "invalid Content-Length header", []
+            if int(declared) > self.max_body_bytes:
+                return 413, _too_large(self.max_body_bytes), []
+        return None
+
+
+def _over_tcp(scope: Scope) -> bool:
+    """Whether the request came from a TCP peer (Starlette's TestClient names its fake peer
+    "testclient"; a Unix socket has none)."""
+    client = scope.get("client")
+    return client is not None and client[0] != "testclient"
+
+
+def host_allowed(host: bytes | None, allowed: tuple[str, ...]) -> bool:
+    """Whether a Host header ("localhost:8000", "[::1]:8000") names an allowed host."""
+    if ANY_HOST in allowed:
+        return True
+    if not host:
+        return False
+    name = host.decode("latin-1").strip().lower()
+    if name.startswith("["):  # an IPv6 literal, with or without a port
+        name = name[1:].partition("]")[0]
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    return name.rstrip(".") in allowed
 
 
 def _holds_nul(scope: Scope) -> bool:
@@ -117,11 +184,13 @@ def _holds_nul(scope: Scope) -> bool:
     return "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any],
+                     extra: list[tuple[bytes, bytes]] | None = None) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode()), NOSNIFF]})
+                            (b"content-length", str(len(payload)).encode()), NOSNIFF,
+                            *(extra or [])]})
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -193,13 +262,15 @@ def _mount_pages(app: FastAPI, store_getter: Callable[[], Store]) -> None:
 def create_app(store_url: str | None = None, *, token: str | None = None,
                read_token_required: bool | None = None, max_body_bytes: int | None = None,
                pipeline: Pipeline | None = None, settings: Settings | None = None,
-               with_pages: bool = True) -> FastAPI:
+               with_pages: bool = True, allowed_hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The claimtrack web app over the store at ``store_url`` (default: the embedded one).
 
     Arguments left None come from the environment (see :class:`ApiSettings`). ``pipeline``
     is an already-built pipeline to reuse; else one is built from ``settings`` at the first
-    submission and kept. ``with_pages=False`` serves the API alone.
+    submission and kept. ``with_pages=False`` serves the API alone. ``allowed_hosts``
+    are the Host names answered (default: localhost, 127.0.0.1, ::1).
     """
+    from claimtrack.web import docs_page
     from claimtrack.web.api import router, strict_query
     from claimtrack.web.contests_api import router as contests_router
     from claimtrack.web.documents_api import router as documents_router
@@ -207,23 +278,25 @@ def create_app(store_url: str | None = None, *, token: str | None = None,
     from claimtrack.web.summary_api import router as summary_router
 
     api_settings = ApiSettings.from_env(token=token, read_token_required=read_token_required,
-                                        max_body_bytes=max_body_bytes)
+                                        max_body_bytes=max_body_bytes,
+                                        allowed_hosts=allowed_hosts)
     store = Store(store_url)
     app = FastAPI(title="claimtrack", version="1",
                   description="Attributed claims, events, places, stories and claim threads "
                               "from news articles.",
-                  docs_url="/api/v1/docs", redoc_url=None, lifespan=_closing(store),
+                  docs_url=None, redoc_url=None, lifespan=_closing(store),
                   dependencies=[Depends(strict_query)])  # on every route: see strict_query
     attach(app, AppState(api_settings, store, LazyPipeline(pipeline, settings)))
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreError, _store_error)
-    app.add_middleware(Guard, max_body_bytes=api_settings.max_body_bytes)
+    app.add_middleware(Guard, settings=api_settings)
     app.include_router(router)
     app.include_router(contests_router)
     app.include_router(documents_router)
     app.include_router(export_router)
     app.include_router(summary_router)
+    docs_page.mount(app)  # our own page: FastAPI's loads Swagger UI from a CDN
     if with_pages:
         _mount_pages(app, lambda: store)
     return app

@@ -15,6 +15,13 @@ from claimtrack.settings import Settings
 from claimtrack.store.repository import Store
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+ANY_HOST = "*"
+
+
+def host_list(text: str) -> tuple[str, ...]:
+    """'a.example, b.example' -> ('a.example', 'b.example'), lowercased."""
+    return tuple(part.strip().lower() for part in text.split(",") if part.strip())
 
 
 @dataclass
@@ -27,6 +34,9 @@ class ApiSettings:
         "help": "Reads need the token too (CLAIMTRACK_API_READ_TOKEN_REQUIRED=1)."})
     max_body_bytes: int = field(default=5_000_000, metadata={
         "help": "Larger request bodies get 413 (CLAIMTRACK_API_MAX_BODY_BYTES)."})
+    allowed_hosts: tuple[str, ...] = field(default=LOCAL_HOSTS, metadata={
+        "help": "Host names the server answers to; others get 400, which stops DNS rebinding "
+                "(CLAIMTRACK_API_ALLOWED_HOSTS, comma-separated; '*' allows any)."})
 
     @classmethod
     def from_env(cls, **overrides: Any) -> ApiSettings:
@@ -37,6 +47,7 @@ class ApiSettings:
             read_token_required=env.get("CLAIMTRACK_API_READ_TOKEN_REQUIRED", "").strip().lower()
             in TRUE_WORDS,
             max_body_bytes=int(env.get("CLAIMTRACK_API_MAX_BODY_BYTES") or cls.max_body_bytes),
+            allowed_hosts=host_list(env.get("CLAIMTRACK_API_ALLOWED_HOSTS", "")) or LOCAL_HOSTS,
         )
         for name, value in overrides.items():
             if value is not None:
