@@ -36,9 +36,12 @@ from claimtrack.stages.event_frames import (
     reported_would,
     subjects,
 )
-from claimtrack.stages.senses import phrase_text, reading_holds
+from claimtrack.stages.senses import ASSENTING, argued_sense, phrase_text, reading_holds
 
-MODALS_HYPOTHETICAL = {"would", "could", "might", "may", "should"}
+MODALS_HYPOTHETICAL = {"would", "could", "might", "may", "should", "must", "ought"}
+#: Verbs of weighing an act not yet taken ("considering whether to appeal").
+DELIBERATING = frozenset({"consider", "weigh", "mull", "contemplate", "debate", "ponder",
+                          "explore", "examine", "study", "review"})
 FUTURE = {"will", "shall"}
 MILITARY_NOUNS = {"troop", "troops", "soldier", "force", "forces", "warship", "tank", "jet",
                   "army", "unit", "battalion", "brigade", "marine", "police"}
@@ -112,6 +115,8 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
     if not candidate.actors and candidate.type != "ASSAULT" and not any(
             names_someone(doc, t) for t in candidate.targets):
         return False  # "the release of some new software", "a deal": nobody acts on anybody
+    if not argued_sense(doc, candidate.token, candidate.token.lemma_.lower(), can_act):
+        return False  # "shot basketball hoops", "released an album", "pledged more PE"
     if candidate.type == "RETREAT" and candidate.mode == "release" and not any(
             names_someone(doc, t) for t in candidate.targets):
         return False  # a film, an album or software released, not captives
@@ -153,8 +158,9 @@ def _obligations(sentence: Any, triggers: set[int]) -> list[Candidate]:
     of the clause's subject; the act demanded, if it is a trigger, becomes what is proposed."""
     out = []
     for verb in sentence:
-        if verb.dep_ != "ccomp" or verb.head.i in triggers or verb.head.pos_ != "VERB":
-            continue
+        if verb.dep_ != "ccomp" or verb.head.i in triggers or verb.head.pos_ != "VERB" \
+                or verb.head.lemma_.lower() in ASSENTING:
+            continue  # "we accept that angling should fall outside it" is a view, no demand
         if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children):
             continue
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in verb.children):
@@ -272,12 +278,16 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     if etype == "COERCE" and mode == "seize" and {o.lemma_.lower() for o in of_objects} & (
             MILITARY_NOUNS - {"tank", "jet"}):
         etype, mode = "ASSAULT", "abduct"  # "the capture this week of 11 Russian soldiers"
-    if etype in {"ASSAULT"} and not actors:
-        actors, of_objects = of_objects, []
+    if etype in {"ASSAULT"} and not actors and lemma not in VICTIM_OF:
+        actors, of_objects = of_objects, []  # "an attack of the rebels"; not "the murder of X"
     targets = of_objects + prep_objects(token, {"on", "against", "with", "to"})
     return etype, mode, actors, _conjoined(targets)
 
 
+#: Nominal attacks whose "of" phrase is the victim ("the 2003 murder of sister Yetunde").
+VICTIM_OF = frozenset({"murder", "killing", "assassination", "execution", "torture", "rape",
+                       "abduction", "kidnapping", "kidnap", "capture", "arrest", "shooting",
+                       "beating", "massacre", "slaughter", "lynching", "stabbing", "detention"})
 CONQUEST = {"capture", "seize", "retake", "recapture", "occupy", "take"}
 CIVILIAN_STAFF = {"inspector", "worker", "observer", "monitor", "diplomat", "ambassador", "envoy",
                   "staff", "personnel", "mission", "aid", "assistance", "embassy", "volunteer"}
@@ -302,8 +312,17 @@ def _governing_subjects(token: Any) -> list[Any]:
             return []
         head = head.head
         if head.pos_ in {"VERB", "AUX"}:
+            if head.lemma_.lower() in UNDERGOING:
+                return []  # "faced accusations", "prompted accusations": not the accuser
             return subjects(head)
     return []
+
+
+#: Verbs whose subject undergoes, causes or answers a nominal act, and so is not its actor.
+UNDERGOING = frozenset({"face", "receive", "suffer", "attract", "draw", "prompt", "spark",
+                        "trigger", "provoke", "cause", "deny", "reject", "dismiss", "rebut",
+                        "counter", "answer", "respond", "investigate", "hear", "survive",
+                        "escape", "fear", "condemn", "criticise", "criticize", "follow"})
 
 
 #: What a warning may hold over its addressee: a repercussion makes it a THREATEN.
@@ -476,11 +495,19 @@ def _cancelled(token: Any) -> bool:
 
 
 def _hypothetical(token: Any) -> bool:
+    """Conditional, obliged or deliberated, not done: "would urge MPs to oppose it if peers
+    passed it", "must press the Commission", "if he fulfils his promise", "is considering
+    whether to appeal"."""
     verb = token if token.pos_ in {"VERB", "AUX"} else token.head
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"}
+                                     for m in c.children) for c in verb.children):
+        return True
     if any(c.lower_ in MODALS_HYPOTHETICAL and c.dep_ == "aux" for c in verb.children):
         return not reported_would(verb)
-    return any(c.dep_ == "mark" and c.lower_ == "if" for t in [verb, *verb.ancestors]
-               for c in t.children)
+    if any(c.dep_ == "mark" and c.lower_ in {"if", "whether"} for t in [verb, *verb.ancestors]
+           for c in t.children):
+        return True
+    return any(t.lemma_.lower() in DELIBERATING for t in verb.ancestors if t.pos_ == "VERB")
 
 
 def _future(token: Any) -> bool:

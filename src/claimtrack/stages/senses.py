@@ -28,6 +28,9 @@ EVENT_HEADS = {"effort", "measure", "campaign", "operation", "process", "program
                "explosion", "blast", "fire", "protest", "rally", "march", "conference", "visit",
                "mission", "initiative", "war", "game", "round", "session", "summit", "order",
                "decree", "ban", "call", "demand", "threat", "warning", "crackdown", "assault"}
+MILITARY_WORDS = frozenset({"military", "naval", "army", "navy", "troop", "soldier", "war",
+                            "warship", "missile", "marine", "joint", "drill", "air", "force",
+                            "artillery", "tank", "nuclear", "combat", "defence", "defense"})
 SPEECH_VERBS = {"comment", "say", "speak", "confirm", "elaborate", "discuss", "answer", "reply",
                 "respond", "reveal", "disclose", "specify", "name", "identify", "give"}
 #: Triggers that need a particle, an object or a preposition to mean the event.
@@ -46,6 +49,99 @@ TRANSITIVE_ONLY = {"seek", "close", "cut", "reduce", "halt", "deny", "free", "st
                    "search", "accept", "back", "suspend", "freeze", "recall", "release"}
 
 
+#: What is sent, shared, offered, accepted or looked into when the act is a political one:
+#: "sent arms", "shared intelligence", "offered talks", "accepted the proposal", "investigate
+#: the killing" (and not "sent an e-mail", "share all the blogs", "offers processing by the
+#: hour", "accepted the difficult balance", "probed the future of P2P").
+SENT_GOODS = frozenset({
+    "aid", "assistance", "help", "relief", "food", "supply", "supplies", "medicine", "medicines",
+    "equipment", "material", "materiel", "weapon", "weapons", "arm", "arms", "ammunition",
+    "money", "fund", "funds", "cash", "loan", "reinforcement", "reinforcements", "tent", "tents",
+    "water", "fuel", "personnel", "team", "teams", "expert", "experts", "delegation", "envoy",
+    "mission", "observer", "observers", "monitor", "monitors", "doctor", "doctors",
+    "peacekeeper", "peacekeepers", "warship", "warships", "ship", "ships", "aircraft", "plane",
+    "planes", "jet", "jets", "helicopter", "helicopters", "missile", "missiles", "tank", "tanks"})
+SHARED_GOODS = frozenset({
+    "intelligence", "information", "data", "expertise", "technology", "know-how", "evidence",
+    "experience", "resource", "resources", "power", "responsibility", "burden", "finding",
+    "findings", "file", "files", "detail", "details", "record", "records", "secret", "secrets"})
+OFFERED = frozenset({
+    "talk", "talks", "negotiation", "negotiations", "dialogue", "help", "aid", "assistance",
+    "support", "ceasefire", "cease-fire", "truce", "amnesty", "asylum", "concession",
+    "concessions", "compromise", "deal", "resignation", "apology", "protection", "troop",
+    "troops", "reward", "mediation", "peace", "guarantee", "guarantees", "security", "loan",
+    "loans", "money", "fund", "funds", "cash", "compensation", "pardon", "immunity", "refuge",
+    "sanctuary", "cooperation", "co-operation", "place", "seat", "post", "job", "role"})
+ACCEPTED = frozenset({
+    "offer", "proposal", "proposals", "plan", "deal", "agreement", "term", "terms", "condition",
+    "conditions", "demand", "demands", "invitation", "ceasefire", "cease-fire", "truce",
+    "resignation", "apology", "compromise", "settlement", "peace", "mediation", "resolution",
+    "request", "recommendation", "recommendations", "formula", "refugee", "refugees",
+    "independence", "result", "results", "verdict", "ruling", "decision", "mandate", "aid",
+    "help", "assistance", "bid", "nomination", "post", "job", "challenge"})
+INVESTIGATED = frozenset({
+    "death", "deaths", "killing", "killings", "murder", "shooting", "attack", "attacks",
+    "bombing", "crash", "incident", "incidents", "case", "cases", "allegation", "allegations",
+    "claim", "claims", "complaint", "complaints", "charge", "charges", "fraud", "corruption",
+    "abuse", "abuses", "crime", "crimes", "affair", "scandal", "leak", "leaks", "conduct",
+    "handling", "role", "link", "links", "connection", "connections", "violation",
+    "violations", "breach", "breaches", "payment", "payments", "donation", "donations",
+    "loan", "loans", "activity", "activities", "disappearance", "collapse", "failure",
+    "failures", "use", "sale", "sales", "deal", "deals", "contract", "contracts", "spending", "site", "sites", "facility", "facilities", "programme",
+    "program", "weapon", "weapons", "camp", "camps", "prison", "prisons"})
+#: What one resigns from ("quit the cabinet"); a show, a club or a habit is no office.
+OFFICES = frozenset({
+    "post", "office", "job", "position", "seat", "presidency", "premiership", "government",
+    "cabinet", "coalition", "party", "parliament", "leadership", "chairmanship", "role",
+    "ministry", "command", "throne", "council", "assembly", "senate", "congress", "commission",
+    "board", "race", "talks", "negotiations", "treaty", "agreement", "alliance", "union"})
+#: Verbs whose "that"-clause is a view held, not a demand made: "We accept that neither
+#: commercial fishing nor angling should fall within the remit" asks nothing of anyone.
+ASSENTING = frozenset({"accept", "agree", "admit", "acknowledge", "concede", "recognise",
+                       "recognize", "understand", "know", "hope", "expect", "fear", "doubt",
+                       "suspect", "wonder", "realise", "realize"})
+
+
+def _objects_in(token: Any, words: frozenset[str]) -> bool:
+    """Whether a direct object (or, in the passive, the subject) of the trigger is one of
+    ``words``, by lemma or word ("sent arms", "intelligence was shared")."""
+    return any(o.lemma_.lower() in words or o.lower_ in words for o in token.children
+               if o.dep_ in {"dobj", "nsubjpass"})
+
+
+def _question(token: Any) -> bool:
+    """'asked if he would stand again', 'asked why the government': a question, not a
+    request (a request has "to", "for" or a thing asked: "asked Iran to", "asked for aid")."""
+    return not any(c.dep_ == "xcomp" for c in token.children) and not prep_objects(
+        token, {"for"}) and not any(c.dep_ == "dobj" and c.lemma_.lower() in OFFERED | ACCEPTED
+                                    for c in token.children)
+
+
+def argued_sense(doc: Any, token: Any, lemma: str, someone: Any) -> bool:
+    """Sense checks that need to know who can act (``someone(doc, token)``): "shot basketball
+    hoops", "released a new album", "admits a drugs link", "investigated the future of P2P",
+    "pledged two hours of PE per pupil" (a promise to nobody in particular)."""
+    objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if lemma == "shoot" and token.pos_ == "VERB" and particle(token) != "down":
+        return any(someone(doc, o) for o in objects) or any(
+            someone(doc, o) or o.ent_type_ in {"GPE", "LOC", "FAC"}
+            for o in prep_objects(token, {"at", "on", "into"}))
+    if lemma in {"release", "re-release", "admit"} and token.pos_ == "VERB":
+        return any(someone(doc, o) for o in objects)
+    if lemma in {"investigate", "probe"} and token.pos_ == "VERB" and objects:
+        return any(o.lemma_.lower() in INVESTIGATED or o.ent_type_ in {"GPE", "LOC", "FAC"}
+                   or any(someone(doc, t) for t in o.subtree if t.pos_ in {"NOUN", "PROPN"})
+                   for o in objects)  # "the welfare of 2,000 Libyans"
+    if lemma in {"pledge", "promise", "propose"}:
+        if any(c.dep_ == "xcomp" for c in token.children) and lemma != "propose":
+            return True  # "promised to continue military aid to Mozambique"
+        inside = [t for c in token.children if c.dep_ not in {"nsubj", "nsubjpass", "agent"}
+                  for t in c.subtree]
+        return any(someone(doc, t) for t in inside if t.pos_ in {"NOUN", "PROPN"}) or \
+            _objects_in(token, OFFERED)
+    return True
+
+
 def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     """Whether a polysemous trigger has the arguments of its event reading here."""
     if pos != "VERB":
@@ -53,6 +149,8 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
             return False  # "aid groups", "protest movement": a kind of party, not an event
         if lemma == "game":
             return any(c.lower_ == "war" for c in token.children)
+        if lemma == "exercise":  # "joint military exercises", not "physical exercise"
+            return any(t.lemma_.lower() in MILITARY_WORDS for t in token.sent)
         if lemma == "fire":  # "opened fire", "came under fire", "fire on"
             return token.head.lemma_ in {"open", "return", "come", "exchange"} or bool(
                 prep_objects(token, {"on", "at"}))
@@ -68,6 +166,9 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
             and not any(g.dep_ in {"dobj", "prep"} for g in c.children) for c in token.children):
         return False  # "declined to comment" is a stance of the claim, not a refusal event
     if lemma == "call":  # "called it a disgrace" is no request (see _code); "called on X to" is
+        if any(c.dep_ == "nsubjpass" for c in token.children) and not prep_objects(
+                token, {"on", "for", "upon"}):
+            return False  # "It is called 'podcasting'": a name, not a call
         return bool(prep_objects(token, {"on", "for", "upon"})) or prt in {"on", "for"} or (
             any(c.dep_ == "oprd" for c in token.children))
     if lemma == "step":
@@ -76,6 +177,31 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return bool(prep_objects(token, {"on", "upon"}))
     if lemma == "press":  # "pressed Iran to", "pressing for talks"; not "pressing charges"
         return bool(prep_objects(token, {"for"})) or any(c.dep_ == "xcomp" for c in token.children)
+    if lemma == "push":  # "pushing hard for the US support", "pushed Iran to"; not "pushed up
+        # the price" or "pushed through the injury"
+        return prt is None and not prep_objects(token, {"through", "into", "past"})
+    if lemma == "ask":
+        return not _question(token)
+    if lemma == "send":
+        return _objects_in(token, SENT_GOODS) or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in {"troop", "troops", "soldier", "soldiers",
+                                                     "force", "forces"} for c in token.children)
+    if lemma == "share":
+        return _objects_in(token, SHARED_GOODS)
+    if lemma == "offer":
+        return any(c.dep_ == "xcomp" for c in token.children) or _objects_in(token, OFFERED) or (
+            any(c.dep_ == "dative" for c in token.children))
+    if lemma == "accept":
+        return _objects_in(token, ACCEPTED)
+    if lemma == "agree":  # "agreed to withdraw", "agreed on a pact", "agreed a deal", "the
+        # two sides agreed"; not "Mr Telford agreed" or "would agree with me" (a view)
+        return any(c.dep_ in {"xcomp", "dobj"} for c in token.children) or bool(
+            prep_objects(token, {"to", "on", "upon"})) or (
+            not prep_objects(token, {"with"}) and any(
+                s.tag_ in {"NNS", "NNPS"} or s.lower_ in {"they", "we", "both"}
+                or any(c.dep_ == "conj" for c in s.children) for s in subjects(token)))
+    if lemma == "quit":  # "quit the cabinet", "he quit"; not "quit his MTV show"
+        return not objects or any(o.lemma_.lower() in OFFICES for o in objects)
     if lemma == "pull":
         return prt in {"out", "back"}
     if lemma == "strike":
