@@ -402,9 +402,21 @@ class ThreadIndex:
     """Incremental threads: union-find over the pure link rule, earliest member as the id."""
 
     def __init__(self, embedder: Embedder | None = None,
-                 window_days: int = WINDOW_DAYS) -> None:
+                 window_days: int = WINDOW_DAYS, dedup: bool = True) -> None:
         self.embedder = embedder
         self.window_days = window_days
+        #: claims compared by the link rule so far (what linking costs; benches and tests)
+        self.comparisons = 0
+        # Twins: claims of one document identical in everything the link rule reads (keys,
+        # commitment, polarity, date, vector) link exactly the claims their first copy links
+        # and never each other, so only the first copy is compared; the others join its
+        # thread as soon as it links anything (see _twin). One article repeating a claim
+        # 2,000 times costs 2,000 comparisons, not 2 million. ``dedup=False`` compares each.
+        self.dedup = dedup
+        self._first_copy: dict[tuple[Any, ...], int] = {}  # twin signature -> first copy
+        self._waiting_twins: dict[int, list[int]] = {}  # first copy not linked yet -> twins
+        self._linked_copies: set[int] = set()  # first copies that have linked something
+        self._copies: set[int] = set()  # every first copy
         self.claims: list[ThreadClaim] = []
         # vectors in one growing matrix and documents as small ints, so a claim's candidates
         # are scored and filtered by numpy, not one by one in Python
@@ -446,6 +458,8 @@ class ThreadIndex:
             self._append_vector(np.asarray(vector, dtype=np.float32), claim.doc_id)
             self.parent.append(index)
             self.first.append(index)
+            if self._twin(claim, index, start, before):
+                continue
             keys = kept_keys(claim)
             candidates = sorted(self._candidates(claim, keys))
             if candidates:  # one matrix product for all candidates
@@ -453,12 +467,11 @@ class ThreadIndex:
                 similarities = self._matrix[rows] @ self._matrix[index]
                 # the rule links no two articles' claims below LOWEST_ACROSS
                 keep = (similarities >= LOWEST_ACROSS) | (self._docs[rows] == self._docs[index])
-                for other, similarity in zip(rows[keep].tolist(), similarities[keep].tolist()):
+                kept = rows[keep].tolist()
+                self.comparisons += len(kept)
+                for other, similarity in zip(kept, similarities[keep].tolist()):
                     if linked(claim, self.claims[other], similarity, self.window_days):
-                        root = self._find(other)
-                        if root != self._find(index) and self.first[root] < start:
-                            before.setdefault(root, self.claims[self.first[root]].key)
-                        self._union(index, other)
+                        self._link(index, other, start, before)
             here = time_slice(claim.published, self.window_days)
             for key in keys:
                 self.postings[(key, here)].append(index)
@@ -469,6 +482,42 @@ class ThreadIndex:
                 if new != old:
                     renamed.append((old, new))
         return [self.thread_id(i) for i in range(start, len(self.claims))]
+
+    def _join(self, index: int, other: int, start: int, before: dict[int, str]) -> None:
+        """Union two claims, noting the thread of ``other`` if it existed before this call."""
+        root = self._find(other)
+        if root != self._find(index) and self.first[root] < start:
+            before.setdefault(root, self.claims[self.first[root]].key)
+        self._union(index, other)
+
+    def _link(self, index: int, other: int, start: int, before: dict[int, str]) -> None:
+        """Join two claims the rule links, and the twins of either that were waiting for
+        their first copy to link something."""
+        self._join(index, other, start, before)
+        for copy in (index, other):
+            if copy in self._copies and copy not in self._linked_copies:
+                self._linked_copies.add(copy)
+                for twin in self._waiting_twins.pop(copy, []):
+                    self._join(copy, twin, start, before)
+
+    def _twin(self, claim: ThreadClaim, index: int, start: int,
+              before: dict[int, str]) -> bool:
+        """Whether the claim at ``index`` is a twin of an earlier claim of its document (see
+        ``__init__``): then it joins that claim's thread now if that one has linked
+        anything, else when it does, and is neither compared nor indexed itself."""
+        if not self.dedup:
+            return False
+        signature = (claim.doc_id, claim.keys, claim.stance, claim.polarity, claim.published,
+                     self._matrix[index].tobytes())
+        copy = self._first_copy.setdefault(signature, index)
+        if copy == index:
+            self._copies.add(index)
+            return False
+        if copy in self._linked_copies:
+            self._join(copy, index, start, before)
+        else:
+            self._waiting_twins.setdefault(copy, []).append(index)
+        return True
 
     @property
     def vectors(self) -> Any:

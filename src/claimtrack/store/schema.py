@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -271,6 +272,14 @@ claim_vectors = Table(  # added in 0009: what the thread index needs to replay a
     Column("vector", LargeBinary, nullable=False),  # little-endian float32 sentence embedding
     Column("blocking_keys", JSON, nullable=False),  # the claim's blocking keys, sorted
     PrimaryKeyConstraint("doc_id", "claim_id"),
+)
+
+store_state = Table(  # added in 0012: store-wide counters, one row each
+    "store_state",
+    metadata,
+    Column("name", String(32), nullable=False),  # "thread_seq": highest thread seq assigned
+    Column("value", BigInteger, nullable=False),
+    PrimaryKeyConstraint("name"),
 )
 
 THREAD_TABLES: tuple[Table, ...] = (thread_members, claim_vectors)  # written by the thread

@@ -2,14 +2,26 @@
 the claims of documents being saved, and list threads.
 
 Everything the store knows about threads is here. The Store holds one ``ThreadLinks``, whose
-surface is small: ``embed`` (outside the write transaction), ``stored`` (before a save
-deletes a document's rows), ``link`` (after it wrote them) and ``reset`` (after a failure).
-``ThreadReads`` is the Store's read mixin for threads.
+surface is small: ``embed`` (outside the write transaction), ``prepare`` (link the claims
+being saved against a snapshot of the stored members, in a read transaction: no lock),
+``check`` and ``commit`` (under the write lock: write what ``prepare`` linked), ``link``
+(everything under the lock, for deletes and the rare save that raced a delete) and
+``reset`` (after a failure).
+
+Linking is where a save spends its time (comparing each claim with the stored claims that
+share a rare word), so it happens before the lock. Under the lock, ``check`` compares the
+stored members' count and the highest seq ever assigned (``store_state.thread_seq``, never
+given twice) with the snapshot's: unchanged, the prepared rows go in as they are; grown (other
+writers added claims meanwhile), only their new claims are replayed into the index, whose
+threads are the connected components of one graph whatever order claims arrive in, and the
+stored thread ids are brought in line with it; shrunk (a delete or re-save meanwhile), the
+index is rebuilt under the lock as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -39,9 +51,12 @@ from claimtrack.store.schema import (
     events,
     place_mentions,
     places,
+    store_state,
     thread_aliases,
     thread_members,
 )
+
+Add = tuple[list[ThreadClaim], list[Any], list[tuple[str, str]]]  # claims, vectors, renamed
 
 
 def _thread_members_joined() -> Any:
@@ -65,16 +80,49 @@ _MEMBER_COLUMNS = (
 )
 
 
-def _thread_replay(after_seq: int) -> Select[Any]:
-    """Stored thread members added after ``after_seq``, in added order, with their vectors."""
+def _thread_replay(after_seq: int, leaving: Collection[str] = ()) -> Select[Any]:
+    """Stored thread members added after ``after_seq``, in added order, with their vectors
+    (but those of the ``leaving`` documents, about to be saved again)."""
     on_vector = and_(claim_vectors.c.doc_id == thread_members.c.doc_id,
                      claim_vectors.c.claim_id == thread_members.c.claim_id)
-    return (
+    stmt = (
         select(*_MEMBER_COLUMNS, claim_vectors.c.vector, claim_vectors.c.blocking_keys)
         .select_from(_thread_members_joined().join(claim_vectors, on_vector))
         .where(thread_members.c.seq > after_seq)
         .order_by(thread_members.c.seq, thread_members.c.doc_id, thread_members.c.claim_id)
     )
+    return stmt.where(thread_members.c.doc_id.not_in(leaving)) if leaving else stmt
+
+
+def _marker(conn: Connection) -> tuple[int, int]:
+    """The stored members' count and the highest seq ever assigned: both unchanged, nobody
+    wrote thread members since (every writer takes a new seq; a delete lowers the count)."""
+    count = conn.execute(select(func.count()).select_from(thread_members)).scalar_one()
+    top = conn.execute(select(store_state.c.value)
+                       .where(store_state.c.name == "thread_seq")).scalar()
+    return int(count), -1 if top is None else int(top)
+
+
+def _take_seqs(conn: Connection, after: int, n: int) -> int:
+    """The first of ``n`` new thread seqs, after ``after`` and after any ever assigned."""
+    top = conn.execute(select(store_state.c.value)
+                       .where(store_state.c.name == "thread_seq")).scalar()
+    start = max(after, -1 if top is None else int(top)) + 1
+    stmt = update(store_state).where(store_state.c.name == "thread_seq")
+    if conn.execute(stmt.values(value=start + n - 1)).rowcount == 0:
+        conn.execute(store_state.insert().values(name="thread_seq", value=start + n - 1))
+    return start
+
+
+@dataclass
+class LinkPlan:
+    """What :meth:`ThreadLinks.prepare` linked against a snapshot, to write under the lock."""
+
+    marker: tuple[int, int]  # _marker() at the snapshot
+    saving: frozenset[str]
+    resaved: bool  # the documents being saved had members stored (re-saved)
+    adds: list[Add] = field(default_factory=list)  # in order: unthreaded documents, then ours
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # stored ids to correct
 
 
 def _update_thread_ids(conn: Connection, changes: list[tuple[str, str, str]]) -> None:
@@ -93,18 +141,29 @@ def _update_thread_ids(conn: Connection, changes: list[tuple[str, str, str]]) ->
 
 
 class ThreadLinks:
-    """One Store's thread index, the highest stored thread_members.seq it has seen and each
-    claim's position in it."""
+    """One Store's thread index, the highest stored thread_members.seq it has replayed and
+    each claim's position in it."""
 
     def __init__(self) -> None:
         self.index: ThreadIndex | None = None  # built at the first save, like stories
         self.seq = -1
         self.pos: dict[str, int] = {}  # "doc_id:claim_id" -> position in the index
+        self._retired = 0  # comparisons made by indexes dropped since
 
     def reset(self) -> None:
         """Forget the index (it may hold what a failed transaction rolled back): the next
         save rebuilds it from the stored rows."""
-        self.index = None
+        self._replace(None)
+
+    def _replace(self, index: ThreadIndex | None) -> None:
+        if self.index is not None:
+            self._retired += self.index.comparisons
+        self.index = index
+
+    @property
+    def comparisons(self) -> int:
+        """Claims compared by the link rule so far, by every index this Store has held."""
+        return self._retired + (self.index.comparisons if self.index is not None else 0)
 
     @staticmethod
     def embed(thread_claims: list[ThreadClaim], embedder: Embedder | None) -> list[Any]:
@@ -122,54 +181,167 @@ class ThreadLinks:
                             .where(thread_members.c.doc_id.in_(doc_ids))
                             .limit(1)).first() is not None
 
+    # -- linking before the lock -------------------------------------------------------------
+
+    def prepare(self, conn: Connection, thread_claims: list[ThreadClaim], vectors: list[Any],
+                embedder: Embedder | None, *, saving: Collection[str]) -> LinkPlan:
+        """In a read transaction (a snapshot, no lock): bring the index in step with the
+        stored members (the ``saving`` documents' own left out if they were stored: they are
+        about to be replaced) and link the new claims into it; nothing is written."""
+        saving = frozenset(saving)
+        plan = LinkPlan(_marker(conn), saving, self.stored(conn, saving))
+        index = self._in_sync(conn, embedder, rebuild=plan.resaved, saving=saving,
+                              leaving=saving if plan.resaved else (), plan=plan)
+        fresh = [(c, v) for c, v in zip(thread_claims, vectors) if c.key not in self.pos]
+        self._add(conn, index, [c for c, _ in fresh], [v for _, v in fresh], plan=plan)
+        return plan
+
+    def check(self, conn: Connection, plan: LinkPlan) -> str:
+        """Under the lock, before the save deletes anything: "same" (nobody wrote members
+        since the snapshot), "grown" (others only added) or "changed" (a delete or re-save,
+        or the documents being saved were stored meanwhile: the index is rebuilt)."""
+        marker = _marker(conn)
+        if marker == plan.marker:
+            return "same"
+        if not plan.resaved and not self.stored(conn, plan.saving) and marker[0] > plan.marker[0]:
+            return "grown"
+        return "changed"
+
+    def commit(self, conn: Connection, plan: LinkPlan, state: str, thread_claims: list[Any],
+               vectors: list[Any], embedder: Embedder | None,
+               write: RowWriter = insert_rows) -> None:
+        """Under the lock, after the save wrote its documents' rows: store the prepared
+        members (``state`` from :meth:`check`)."""
+        if state == "same":
+            _update_thread_ids(conn, plan.changes)
+            for claims_, vectors_, renamed in plan.adds:
+                self._write(conn, claims_, vectors_, renamed, write)
+            return
+        if state == "grown" and self._merge(conn, plan, write):
+            return
+        self._replace(None)  # replay everything under the lock, as before
+        self.link(conn, thread_claims, vectors, embedder, rebuild=True, saving=plan.saving,
+                  write=write)
+
+    def _merge(self, conn: Connection, plan: LinkPlan, write: RowWriter) -> bool:
+        """Replay the members others added since the snapshot after the prepared claims (the
+        threads are the same whatever the order), then write the prepared claims and correct
+        the stored thread ids the merged index disagrees with. False if rows went missing
+        meanwhile (the caller rebuilds)."""
+        index = self.index
+        assert index is not None
+        prepared = sum(len(claims_) for claims_, _, _ in plan.adds)
+        stored_elsewhere: set[str] = set()  # prepared claims another writer stored first
+        for row in conn.execute(_thread_replay(self.seq)).mappings().all():
+            claim, vector = load_thread_claim(row)
+            self.seq = max(self.seq, row["seq"])
+            if claim.key in self.pos:
+                stored_elsewhere.add(claim.key)
+                continue
+            self.pos[claim.key] = len(index.claims)
+            index.add_with_vectors([claim], [vector])
+        count = conn.execute(select(func.count()).select_from(thread_members)).scalar_one()
+        if count != len(index.claims) - prepared + len(stored_elsewhere):
+            return False
+        for claims_, vectors_, _ in plan.adds:
+            keep = [(c, v) for c, v in zip(claims_, vectors_) if c.key not in stored_elsewhere]
+            self._write(conn, [c for c, _ in keep], [v for _, v in keep], [], write)
+        changes, renamed = [], {}
+        for doc_id, claim_id, thread_id in conn.execute(
+                select(thread_members.c.doc_id, thread_members.c.claim_id,
+                       thread_members.c.thread_id)).all():
+            new = index.thread_id(self.pos[f"{doc_id}:{claim_id}"])
+            if new != thread_id:
+                changes.append((doc_id, claim_id, new))
+                renamed[thread_id] = new
+        _update_thread_ids(conn, changes)
+        for old, new in renamed.items():
+            record_alias(conn, old, new)
+        return True
+
+    def _write(self, conn: Connection, thread_claims: list[ThreadClaim], vectors: list[Any],
+               renamed: list[tuple[str, str]], write: RowWriter) -> None:
+        """Store linked claims with their current thread ids and fresh seqs, then rename the
+        stored threads they merged into earlier ones."""
+        index = self.index
+        assert index is not None
+        if thread_claims:
+            start = _take_seqs(conn, self.seq, len(thread_claims))
+            members, stored = [], []
+            for i, (claim, vector) in enumerate(zip(thread_claims, vectors)):
+                thread_id = index.thread_id(self.pos[claim.key])
+                member, vector_row = thread_rows(claim, vector, thread_id, start + i)
+                members.append(member)
+                stored.append(vector_row)
+            write(conn, thread_members, members)
+            write(conn, claim_vectors, stored)
+            self.seq = start + len(thread_claims) - 1
+        for old, new in renamed:  # whole threads joined an earlier one: rename them at once
+            conn.execute(update(thread_members).where(thread_members.c.thread_id == old)
+                         .values(thread_id=new))
+            record_alias(conn, old, new)
+
+    # -- linking under the lock --------------------------------------------------------------
+
     def link(self, conn: Connection, thread_claims: list[ThreadClaim], vectors: list[Any],
              embedder: Embedder | None, *, rebuild: bool, saving: Collection[str],
              write: RowWriter = insert_rows) -> None:
-        """Bring the index in sync (see :meth:`_in_sync`; ``rebuild`` when the documents
-        being saved had claims stored, ``saving`` their ids), then link the new claims with
-        their ``vectors`` and store them (``write``: how rows go in; save_many passes COPY)."""
+        """Under the lock: bring the index in sync (see :meth:`_in_sync`; ``rebuild`` when
+        the documents being saved had claims stored, ``saving`` their ids), then link the new
+        claims with their ``vectors`` and store them (``write``: how rows go in; save_many
+        passes COPY)."""
         index = self._in_sync(conn, embedder, rebuild=rebuild, saving=saving)
         self._add(conn, index, thread_claims, vectors, write)
 
     def _in_sync(self, conn: Connection, embedder: Embedder | None, rebuild: bool = False,
-                 saving: Collection[str] = ()) -> ThreadIndex:
+                 saving: Collection[str] = (), leaving: Collection[str] = (),
+                 plan: LinkPlan | None = None) -> ThreadIndex:
         """The thread index holding every stored thread member, by any process.
 
         Like the story index (story_store.py): the first call replays the stored vectors in
         added order (nothing is embedded again), later calls replay the rows added since. A
         full replay (the first one, or ``rebuild`` after a document's claims were deleted to
-        be saved again: union-find cannot forget a claim) rewrites stored thread ids it
-        disagrees with; the first one also adds the claims of documents stored before
+        be saved again: union-find cannot forget a claim; ``leaving``: documents whose stored
+        claims the replay leaves out, as they are about to be deleted) corrects stored thread
+        ids it disagrees with; the first one also adds the claims of documents stored before
         threads existed (except ``saving``, the documents being saved). When the stored
         members no longer match the index (another process re-saved a document), it is
-        rebuilt the same way."""
+        rebuilt the same way. With a ``plan`` (a read transaction) the corrections and
+        additions are put in it, not written."""
         first_build = self.index is None
         if first_build or rebuild:
-            self.index, self.seq, self.pos = ThreadIndex(), -1, {}
+            self._replace(ThreadIndex())
+            self.seq, self.pos = -1, {}
         index = self.index
         assert index is not None
         stored: list[tuple[str, str, str]] = []
-        for row in conn.execute(_thread_replay(self.seq)).mappings().all():
+        for row in conn.execute(_thread_replay(self.seq, leaving)).mappings().all():
             claim, vector = load_thread_claim(row)
             self.pos[claim.key] = len(index.claims)
             index.add_with_vectors([claim], [vector])
             self.seq = max(self.seq, row["seq"])
             stored.append((row["doc_id"], row["claim_id"], row["thread_id"]))
         if first_build or rebuild:
-            _update_thread_ids(conn, [
+            changes = [
                 (doc_id, claim_id, new) for doc_id, claim_id, thread_id in stored
                 if (new := index.thread_id(self.pos[f"{doc_id}:{claim_id}"])) != thread_id
-            ])
+            ]
+            if plan is None:
+                _update_thread_ids(conn, changes)
+            else:
+                plan.changes.extend(changes)
         else:
             count = conn.execute(select(func.count()).select_from(thread_members)).scalar_one()
             if count != len(index.claims):
-                return self._in_sync(conn, embedder, rebuild=True, saving=saving)
+                return self._in_sync(conn, embedder, rebuild=True, saving=saving,
+                                     leaving=leaving, plan=plan)
         if first_build:
-            self._thread_unthreaded(conn, index, saving, embedder)
+            self._thread_unthreaded(conn, index, saving, embedder, plan)
         return index
 
     def _thread_unthreaded(self, conn: Connection, index: ThreadIndex,
-                           saving: Collection[str], embedder: Embedder | None) -> None:
+                           saving: Collection[str], embedder: Embedder | None,
+                           plan: LinkPlan | None = None) -> None:
         """Add the claims of stored documents that have none in threads (stored before 0009),
         oldest processed first. Documents whose claims are all too short are read again at
         each process's first save (they leave no row to say they were seen)."""
@@ -180,30 +352,24 @@ class ThreadLinks:
         for doc_id in conn.execute(stmt).scalars().all():
             doc = load_document_in(conn, doc_id) if doc_id not in saving else None
             if doc is not None and (found := thread_claims_of(doc)):
-                self._add(conn, index, found, self.embed(found, embedder))
+                self._add(conn, index, found, self.embed(found, embedder), plan=plan)
 
     def _add(self, conn: Connection, index: ThreadIndex, thread_claims: list[ThreadClaim],
-             vectors: list[Any], write: RowWriter = insert_rows) -> None:
+             vectors: list[Any], write: RowWriter = insert_rows,
+             plan: LinkPlan | None = None) -> None:
         """Link claims into threads and store them, their vectors and the threads they merged
-        (``write``: how rows go in; save_many passes COPY)."""
+        (``write``: how rows go in; save_many passes COPY); with a ``plan``, keep them in it
+        to store under the lock."""
         if not thread_claims:
             return
         start, renamed = len(index.claims), []
         for i, claim in enumerate(thread_claims):
             self.pos[claim.key] = start + i
-        thread_ids = index.add_with_vectors(thread_claims, vectors, renamed)
-        members, stored = [], []
-        for i, (claim, vector, thread_id) in enumerate(zip(thread_claims, vectors, thread_ids)):
-            member, vector_row = thread_rows(claim, vector, thread_id, self.seq + 1 + i)
-            members.append(member)
-            stored.append(vector_row)
-        write(conn, thread_members, members)
-        write(conn, claim_vectors, stored)
-        self.seq += len(thread_claims)
-        for old, new in renamed:  # whole threads joined an earlier one: rename them at once
-            conn.execute(update(thread_members).where(thread_members.c.thread_id == old)
-                         .values(thread_id=new))
-            record_alias(conn, old, new)
+        index.add_with_vectors(thread_claims, vectors, renamed)
+        if plan is not None:
+            plan.adds.append((thread_claims, vectors, renamed))
+        else:
+            self._write(conn, thread_claims, vectors, renamed, write)
 
 
 def record_alias(conn: Connection, old: str, new: str) -> None:

@@ -1,25 +1,46 @@
 """Saving processed documents: replace a document's rows, all or nothing, and keep its
-story and claim threads in step (story_store.py, thread_store.py)."""
+story and claim threads in step (story_store.py, thread_store.py).
+
+A save links the document's claims into threads before it takes the write lock, in a read
+transaction (ThreadLinks.prepare), so the lock is held for the rows: deleting the earlier
+records, inserting the new ones, the story (a MinHash lookup) and the prepared thread rows,
+all in one transaction. Each write transaction's lock hold is recorded in
+``Store.lock_holds`` (seconds, and claims compared while holding it) for benches and tests.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from claimtrack.errors import StoreError
-from claimtrack.link.stories import StorySettings
-from claimtrack.link.threads import Embedder, thread_claims_of
+from claimtrack.link.stories import StoryIndex, StorySettings
+from claimtrack.link.threads import Embedder, ThreadClaim, thread_claims_of
 from claimtrack.model import Document
-from claimtrack.store.bulk import SAVE_BATCH, batches, write_rows
-from claimtrack.store.engine import WRITE
+from claimtrack.store.bulk import SAVE_BATCH, RowWriter, batches, insert_rows, write_rows
+from claimtrack.store.engine import WRITE, is_lock_timeout, lock_wait, safe_url
 from claimtrack.store.rows import document_rows
 from claimtrack.store.schema import CHILD_TABLES, STORY_TABLES, THREAD_TABLES, documents
 from claimtrack.store.story_store import StoryLinks
 from claimtrack.store.thread_store import ThreadLinks
+
+
+@dataclass(frozen=True)
+class LockHold:
+    """One write transaction: what it saved, how long it held the write lock (from the lock
+    taken to the commit) and how many claims the link rule compared meanwhile."""
+
+    documents: int
+    seconds: float
+    comparisons: int
 
 
 def _delete_documents(conn: Connection, ids: list[str]) -> None:
@@ -33,10 +54,12 @@ class Writes:
     """The Store's write methods; each runs in one write transaction (engine.WRITE)."""
 
     engine: Engine
+    url: str
     story_settings: StorySettings
     thread_embedder: Embedder | None
     _stories: StoryLinks
     _threads: ThreadLinks
+    lock_holds: deque[LockHold]
 
     def save(self, doc: Document) -> None:
         """Store ``doc``, replacing any earlier records of the same article, all or nothing,
@@ -44,27 +67,12 @@ class Writes:
         if not doc.id:
             raise StoreError(f"{doc.name}: document has no id; it was not extracted")
         rows = document_rows(doc, datetime.now(UTC).replace(tzinfo=None))
-        thread_claims = thread_claims_of(doc)
-        # outside the write transaction: it takes time
-        vectors = self._threads.embed(thread_claims, self.thread_embedder)
-        try:
-            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-                index = self._stories.in_sync(conn, self.story_settings)
-                resaved = self._threads.stored(conn, [doc.id])
-                _delete_documents(conn, [doc.id])
-                for table, table_rows in rows.items():
-                    if table_rows:
-                        conn.execute(insert(table), table_rows)
-                self._stories.assign(conn, index, doc, self.story_settings)
-                self._threads.link(conn, thread_claims, vectors, self.thread_embedder,
-                                   rebuild=resaved, saving=(doc.id,))
-        except SQLAlchemyError as exc:
-            self._forget_indexes()  # they may hold what was rolled back: rebuild them next time
-            reason = getattr(exc, "orig", None) or exc
-            raise StoreError(f"{doc.name}: could not save document {doc.id}: {reason}") from exc
-        except BaseException:
-            self._forget_indexes()
-            raise
+
+        def assign(conn: Connection, index: StoryIndex) -> None:
+            self._stories.assign(conn, index, doc, self.story_settings)
+
+        self._store([doc], rows, insert_rows, assign, f"{doc.name}: could not save document "
+                    f"{doc.id}")
 
     def save_many(self, docs: Iterable[Document], batch_size: int = SAVE_BATCH) -> int:
         """Store many processed documents, ``batch_size`` per transaction, and return how many.
@@ -90,29 +98,78 @@ class Writes:
             # by processed_at, and must see the batch in its order, as after save()
             for table, table_rows in document_rows(doc, now + timedelta(microseconds=i)).items():
                 rows.setdefault(table, []).extend(table_rows)
-        thread_claims = [claim for doc in batch for claim in thread_claims_of(doc)]
+
+        def assign(conn: Connection, index: StoryIndex) -> None:
+            self._stories.assign_batch(conn, index, batch, self.story_settings)
+
+        self._store(batch, rows, write_rows, assign, f"could not save the batch of "
+                    f"{len(batch)} documents from {batch[0].name} to {batch[-1].name}")
+
+    def _store(self, docs: list[Document], rows: dict[Any, list[dict[str, Any]]],
+               write: RowWriter, assign: Callable[[Connection, StoryIndex], None],
+               failure: str) -> None:
+        """Link the documents' claims into threads against a snapshot (no lock), then in one
+        write transaction replace their rows, assign their stories and store the threads."""
+        thread_claims: list[ThreadClaim] = [c for doc in docs for c in thread_claims_of(doc)]
+        # outside the write transaction: these take time
         vectors = self._threads.embed(thread_claims, self.thread_embedder)
-        ids = [doc.id for doc in batch]
+        ids = [doc.id for doc in docs]
+        stories_touched = False
         try:
-            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            with self._snapshot() as conn:
+                plan = self._threads.prepare(conn, thread_claims, vectors, self.thread_embedder,
+                                             saving=ids)
+            with self._write_transaction(len(docs)) as conn:
+                state = self._threads.check(conn, plan)
                 index = self._stories.in_sync(conn, self.story_settings)
-                resaved = self._threads.stored(conn, ids)
+                stories_touched = True
                 _delete_documents(conn, ids)
                 for table, table_rows in rows.items():
-                    write_rows(conn, table, table_rows)
-                self._stories.assign_batch(conn, index, batch, self.story_settings)
-                self._threads.link(conn, thread_claims, vectors, self.thread_embedder,
-                                   rebuild=resaved, saving=set(ids), write=write_rows)
+                    if table_rows:
+                        write(conn, table, table_rows)
+                assign(conn, index)
+                self._threads.commit(conn, plan, state, thread_claims, vectors,
+                                     self.thread_embedder, write)
         except SQLAlchemyError as exc:
-            self._forget_indexes()
-            reason = getattr(exc, "orig", None) or exc
-            raise StoreError(f"could not save the batch of {len(batch)} documents from "
-                             f"{batch[0].name} to {batch[-1].name}: {reason}") from exc
+            self._forget_indexes(stories_touched)
+            raise StoreError(f"{failure}: {self._reason(exc)}") from exc
         except BaseException:
-            self._forget_indexes()
+            self._forget_indexes(stories_touched)
             raise
 
-    def _forget_indexes(self) -> None:
-        """Drop the story and thread indexes after a failed save: the next one rebuilds them."""
-        self._stories.reset()
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read transaction seeing one state of the store throughout (no lock taken)."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _write_transaction(self, documents: int) -> Iterator[Connection]:
+        """One write transaction, holding the store's write lock from BEGIN to commit; how long
+        and how much linking it did meanwhile go to ``lock_holds``."""
+        with self.engine.connect().execution_options(**WRITE) as conn:
+            with conn.begin():  # the lock is taken here (BEGIN IMMEDIATE, advisory lock)
+                taken, compared = perf_counter(), self._threads.comparisons
+                yield conn
+            self.lock_holds.append(LockHold(documents, perf_counter() - taken,
+                                            self._threads.comparisons - compared))
+
+    def _reason(self, exc: SQLAlchemyError) -> str:
+        """A driver error as a user reads it; a lock wait that ran out says so."""
+        if is_lock_timeout(exc):
+            return (f"the store at {safe_url(self.url)} is busy: another process held its "
+                    f"write lock for more than {lock_wait():g} s (CLAIMTRACK_LOCK_WAIT sets "
+                    "the wait); nothing of this save was stored, run it again")
+        return str(getattr(exc, "orig", None) or exc)
+
+    def _forget_indexes(self, stories: bool = True) -> None:
+        """Drop the indexes after a failed save: the thread index holds claims linked for a
+        save that was not stored, and the story index, if the save got that far, an
+        assignment that was rolled back. The next save rebuilds the thread index before it
+        takes the lock; the story index only when it had to be dropped."""
+        if stories:
+            self._stories.reset()
         self._threads.reset()
