@@ -36,17 +36,40 @@ class ReadStats:
         return sum(self.skipped.values())
 
 
+#: Publication dates a news article can have. Outside them a date is a data error (a
+#: "0001-01-01" placeholder made the dates stage overflow; a Unix time 0 read as 1970).
+FIRST_YEAR, LAST_YEAR = 1800, 2100
+
+
+def published_problem(value: date) -> str | None:
+    """Why ``value`` cannot be an article's publication date, or None."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return (f"published date {value.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR} "
+                "(a placeholder or a wrong field?)")
+    return None
+
+
 def parse_date(value: Any, name: str = "input") -> date | None:
-    """Accept an ISO date or datetime string (or None); anything else is an InputError."""
+    """Accept an ISO date or datetime string (or a date, or None) in 1800-2100; anything else
+    is an InputError naming the field, and the article is reported, not stored undated
+    (a number is refused rather than guessed: 0 or 1700000000 as a Unix time, or 20240304)."""
     if value in (None, ""):
         return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        reason = f"published date {value!r} is not an ISO date (YYYY-MM-DD)"
-        raise InputError(name, reason) from None
+    if isinstance(value, bool | int | float):
+        raise InputError(name, f"published date {value!r} is a number, not an ISO date "
+                               "(YYYY-MM-DD)")
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            reason = f"published date {value!r} is not an ISO date (YYYY-MM-DD)"
+            raise InputError(name, reason) from None
+    problem = published_problem(value)
+    if problem is not None:
+        raise InputError(name, problem)
+    return value
 
 
 def local_date(value: str | None) -> date | None:

@@ -16,7 +16,7 @@ from typing import Any
 from claimtrack.errors import InputError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
-from claimtrack.readers.base import Format, ReadItem, local_date
+from claimtrack.readers.base import Format, ReadItem, local_date, published_problem
 from claimtrack.readers.decode import check_size, clean_optional, clean_text
 
 __all__ = ["FEED_FILE_MAX_BYTES", "FEED_SUFFIXES", "looks_like_feed", "parse_feed", "read_feed"]
@@ -96,15 +96,18 @@ def _published(entry: Any) -> date | None:
 
     Keys are read with ``dict.get`` on purpose: feedparser 6 answers a missing
     ``updated_parsed`` with ``published_parsed`` and a DeprecationWarning.
+    A date outside 1800-2100 (a feed's placeholder) is passed over, as a missing one is.
     """
     for key in ("published", "updated"):
         found = local_date(dict.get(entry, key))
-        if found:
+        if found and published_problem(found) is None:
             return found
     for key in ("published_parsed", "updated_parsed"):
         parsed: time.struct_time | None = dict.get(entry, key)
         if parsed:
-            return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+            found = date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+            if published_problem(found) is None:
+                return found
     return None
 
 

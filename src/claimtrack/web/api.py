@@ -102,7 +102,7 @@ import binascii
 import json
 import math
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
@@ -195,6 +195,7 @@ reads = APIRouter(dependencies=[Depends(require_read)])
 
 Fetch = Callable[[int, int, Any], list[dict[str, Any]]]  # (limit, offset, after) -> rows
 INVALID_CURSOR = "invalid cursor: pass back a next_cursor unchanged, with the same filters"
+MAX_OFFSET = 10**12  # far past any store; a forged 10**30 overflowed SQLite and PostgreSQL
 
 
 def encode_cursor(offset: int = 0, after: list[Any] | None = None) -> str:
@@ -215,12 +216,31 @@ def decode_cursor(cursor: str | None) -> tuple[int, list[str | None] | None]:
     if not isinstance(data, dict) or set(data) not in ({"offset"}, {"after"}):
         raise HTTPException(400, INVALID_CURSOR)
     offset, after = data.get("offset", 0), data.get("after")
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET:
         raise HTTPException(400, INVALID_CURSOR)
     if after is not None and not (isinstance(after, list) and after and all(
-            v is None or isinstance(v, str) for v in after)):
+            v is None or (isinstance(v, str) and "\x00" not in v) for v in after)):
         raise HTTPException(400, INVALID_CURSOR)
     return offset, after
+
+
+def _position_ok(keys: tuple[str, ...], after: list[str | None]) -> bool:
+    """Whether a keyset position's dates are ones the store can compare with: ISO, and for
+    processed_at convertible to naive UTC (``0001-01-01T00:00+05:00`` is not: Python's
+    datetime overflows, which was a 500)."""
+    for key, value in zip(keys, after, strict=True):
+        if key not in ("published", "processed_at") or value is None:
+            continue
+        try:
+            if key == "published":
+                date.fromisoformat(value)
+            else:
+                when = datetime.fromisoformat(value)
+                if when.tzinfo is not None:
+                    when.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return False
+    return True
 
 
 def paged(fetch: Fetch, cursor: str | None, limit: int, keys: tuple[str, ...] = ()) -> Page:
@@ -229,7 +249,7 @@ def paged(fetch: Fetch, cursor: str | None, limit: int, keys: tuple[str, ...] = 
     With ``keys`` (the row fields of a unique sort key) the next cursor is the last row's
     position (keyset paging: rows added meanwhile shift nothing); without, an offset."""
     offset, after = decode_cursor(cursor)
-    if after is not None and len(after) != len(keys):
+    if after is not None and (len(after) != len(keys) or not _position_ok(keys, after)):
         raise HTTPException(400, INVALID_CURSOR)
     rows = fetch(limit + 1, offset, tuple(after) if after is not None else None)
     if len(rows) <= limit:

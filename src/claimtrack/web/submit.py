@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claimtrack.errors import ClaimtrackError
 from claimtrack.model import RawDocument
 from claimtrack.pipeline import Outcome
 from claimtrack.readers import raw_from_string
+from claimtrack.readers.base import published_problem
 from claimtrack.web.state import AppState
 
 
@@ -24,7 +25,25 @@ class Article(BaseModel):
     url: str | None = Field(None, max_length=2000)
     outlet: str | None = Field(None, max_length=500)
     title: str | None = Field(None, max_length=2000)
-    published: date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    published: date | None = Field(None, description="Publication date, YYYY-MM-DD "
+                                   "(1800-2100).")
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any) -> Any:
+        """A date as text only: pydantic would read a number as a Unix time (0 -> 1970)."""
+        if value is not None and not isinstance(value, str):
+            raise ValueError("expected an ISO date (YYYY-MM-DD) as a string")
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        """1800-2100: a "0001-01-01" placeholder made the dates stage overflow."""
+        problem = None if value is None else published_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 def _raw(index: int, article: Article) -> RawDocument | Outcome:
