@@ -1,9 +1,10 @@
 """The ``claimtrack`` command line: process, show, claims, events, places, stories, threads,
-thread, contests, eval, gazetteer, web-assets, serve, batch, check.
+thread, contests, eval, gazetteer, web-assets, serve, batch, check, migrate.
 
 Exit codes scripts can rely on: 0 everything worked; 1 some inputs failed (the rest were
 processed and stored); 2 bad usage; 3 no input could be processed; 4 claimtrack itself
-could not run (missing model, unreadable store, missing data set).
+could not run (missing model, unreadable store, a store busy past the lock wait, a database
+that is not a claimtrack store, missing data set); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from claimtrack.errors import ClaimtrackError
 from claimtrack.model import EVENT_STATUSES, PLOVER_TYPES, STANCES, RawDocument
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED, EXIT_ERROR = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -98,13 +100,35 @@ def _errors_exit() -> Iterator[None]:
         sys.exit(EXIT_ERROR)
 
 
-def _store(db_url: str | None) -> Any:
+def _store(db_url: str | None, *, write: bool = False) -> Any:
+    """The store for a command. Reading never migrates (an older schema is an error naming
+    ``claimtrack migrate``); a command that writes (``write``) migrates when needed and says
+    so on stderr."""
     from claimtrack.store.repository import Store
 
-    return Store(db_url)
+    store = Store(db_url, migrate=write)
+    if store.migrated_from:
+        click.echo(f"migrated the store at {_store_label(store.url)} from schema "
+                   f"{store.migrated_from} to {store.schema.version}", err=True)
+    elif store.migrated_from == "" and write:
+        click.echo(f"created the store at {_store_label(store.url)} "
+                   f"(schema {store.schema.version})", err=True)
+    return store
 
 
-@click.group()
+class _Main(click.Group):
+    """The command group; Ctrl-C ends any command with exit code 130 and one line, not
+    click's "Aborted!" and exit 1 (which means "some inputs failed")."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Main)
 @click.version_option(package_name="claimtrack")
 def main() -> None:
     """claimtrack: who says what happened, to whom, where and when, from news articles."""
@@ -138,8 +162,9 @@ def process(inputs: tuple[str, ...], published: date | None, url: str | None, ou
     if max_bytes:
         settings.reader.max_bytes = max_bytes
     with _errors_exit():
+        # the store first: a run that cannot store anything stops before loading models
+        store = None if to_jsonl else _store(db_url, write=True)
         pipeline = build_pipeline(settings)
-        store = None if to_jsonl else _store(db_url)
         stats = ReadStats()
         try:
             items = read_inputs(inputs, settings.reader.max_bytes, published, url,
@@ -752,7 +777,7 @@ def batch(inputs: tuple[str, ...], out_dir: str, engine: str, master: str, worke
         if load_db and not report.failed:
             from claimtrack.batch.load import load_output
 
-            loaded = load_output(out_dir, _store(load_db))
+            loaded = load_output(out_dir, _store(load_db, write=True))
             click.echo(f"loaded {loaded} documents into {_store_label(load_db)}", err=True)
     failed = bool(report.failed or report.input_errors)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
@@ -786,6 +811,18 @@ def check(batch_dir: str | None, as_json: bool, db_url: str | None) -> None:
             click.echo(f"problem: {problem}")
         click.echo("ok" if report.ok else f"{len(report.problems)} problems")
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
+
+
+@main.command()
+@db_option
+def migrate(db_url: str | None) -> None:
+    """Create the store's tables, or bring an older store's schema up to date (process, serve
+    and batch --load-db do it when needed; reading commands never do)."""
+    with _errors_exit():
+        with _store(db_url, write=True) as store:
+            if store.migrated_from is None:
+                click.echo(f"{_store_label(store.url)}: schema {store.schema.version}, "
+                           "up to date", err=True)
 
 
 def _store_label(url: str) -> str:

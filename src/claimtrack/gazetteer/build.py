@@ -29,7 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from claimtrack.gazetteer.query import SCHEMA_VERSION, fold_name
+from claimtrack.gazetteer.query import SCHEMA_VERSION, GazetteerError, fold_name
 
 SUPPLEMENT = Path(__file__).with_name("supplement.tsv")
 MIN_CITY_POPULATION = 500
@@ -123,9 +123,22 @@ def fingerprint() -> str:
 
 
 def build_gazetteer(path: Path | str) -> BuildStats:
-    """Build the gazetteer at ``path`` atomically: a temp file next to it, then os.replace."""
-    started = time.perf_counter()
+    """Build the gazetteer at ``path`` atomically: a temp file next to it, then os.replace.
+    A folder that is full, read-only or not ours raises GazetteerError saying so (the temp
+    file is removed and an earlier gazetteer left as it was)."""
     path = Path(path)
+    try:
+        return _build(path)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise GazetteerError(
+            f"cannot build the place gazetteer at {path}: {reason}. Free some space or make "
+            "the folder writable, or point CLAIMTRACK_HOME (or --path) at another "
+            "folder") from exc
+
+
+def _build(path: Path) -> BuildStats:
+    started = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
     stats = BuildStats(path=path)
     places, names, iso3 = _collect(stats)
