@@ -818,11 +818,10 @@ def check(batch_dir: str | None, as_json: bool, db_url: str | None) -> None:
 def migrate(db_url: str | None) -> None:
     """Create the store's tables, or bring an older store's schema up to date (process, serve
     and batch --load-db do it when needed; reading commands never do)."""
-    with _errors_exit():
-        with _store(db_url, write=True) as store:
-            if store.migrated_from is None:
-                click.echo(f"{_store_label(store.url)}: schema {store.schema.version}, "
-                           "up to date", err=True)
+    with _errors_exit(), _store(db_url, write=True) as store:
+        if store.migrated_from is None:
+            click.echo(f"{_store_label(store.url)}: schema {store.schema.version}, "
+                       "up to date", err=True)
 
 
 def _store_label(url: str) -> str:
