@@ -25,6 +25,7 @@ from claimtrack.readers import read_inputs
 from claimtrack.readers.base import parse_date
 from claimtrack.stages.language import language_of
 from claimtrack.web.app import create_app
+from tests.test_readers_formats import crawl_records
 
 TOKEN = "small-faults-token"
 
@@ -137,3 +138,46 @@ def test_small_faults_mixed_language_article_keeps_its_english_claims(pipeline: 
     doc = outcome.document
     assert doc is not None and doc.analysed and doc.language == "en"
     assert sum(c.cue == "said" for c in doc.claims) >= 2
+
+
+def _members(records: list[bytes]) -> tuple[list[bytes], list[int]]:
+    parts = [gzip.compress(r) for r in records]
+    return parts, [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+
+
+def _damage(member: bytes, where: int) -> bytes:
+    """The member with 16 bytes overwritten at ``where`` (negative: from the end, the CRC)."""
+    damaged = bytearray(member)
+    start = where % len(member)
+    damaged[start : start + 16] = b"\xff" * len(damaged[start : start + 16])
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("where", [12, 40, -8], ids=["deflate-start", "deflate-middle", "crc"])
+def test_small_faults_warc_gz_resumes_after_a_corrupt_member(tmp_path: Path, where: int) -> None:
+    """Records 1 (page-1) and 3 (page-2) are pages; member 3 is damaged: page-2 is reported
+    with the offset of its member, and every page after it is still read."""
+    parts, offsets = _members(crawl_records())
+    parts[3] = _damage(parts[3], where)
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(b"".join(parts))
+    items = list(read_inputs([str(path)]))
+    names = [i.name.rsplit("#", 1)[-1] for i in items if isinstance(i, RawDocument)]
+    assert names == ["urn:uuid:page-1", "urn:uuid:page-3", "urn:uuid:note-1"]
+    [error] = [i.error for i in items if not isinstance(i, RawDocument)]
+    assert f"corrupt WARC.gz member at offset {offsets[3]}" in error
+    assert f"skipped to the next record, at offset {offsets[4]}" in error
+
+
+def test_small_faults_warc_gz_resumes_after_garbage_and_two_bad_members(tmp_path: Path) -> None:
+    parts, _ = _members(crawl_records())
+    data = (parts[0] + parts[1] + b"not gzip at all\x1f\x8b\x08 nor this" + _damage(parts[3], 20)
+            + parts[4] + _damage(parts[5], 20) + b"".join(parts[6:]))
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(data)
+    items = list(read_inputs([str(path)]))
+    names = [i.name.rsplit("#", 1)[-1] for i in items if isinstance(i, RawDocument)]
+    assert names == ["urn:uuid:page-1", "urn:uuid:page-3", "urn:uuid:note-1"]
+    errors = [i.error for i in items if not isinstance(i, RawDocument)]
+    # one error per damaged stretch: the garbage and the bad member after it are one
+    assert len(errors) == 2 and all("skipped to the next record" in e for e in errors)

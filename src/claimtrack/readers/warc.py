@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -61,7 +61,10 @@ def looks_like_warc(head: bytes) -> bool:
 
 
 def read_warc(path: Path, max_bytes: int, stats: ReadStats | None = None) -> Iterator[ReadItem]:
-    """Stream a WARC file's response and resource records; ``max_bytes`` applies per record."""
+    """Stream a WARC file's response and resource records; ``max_bytes`` applies per record.
+
+    In a .warc.gz (one gzip member per record) a corrupt member costs its own record only:
+    one error names it, and reading resumes at the next member that holds a WARC record."""
     name = str(path)
     try:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -76,14 +79,24 @@ def read_warc(path: Path, max_bytes: int, stats: ReadStats | None = None) -> Ite
         yield Outcome(name, error=f"{name}: cannot read: {exc.strerror or exc}")
         return
     with handle:
-        records = ArchiveIterator(
-            handle, record_types=WarcRecordType.response | WarcRecordType.resource,
-            parse_http=True, auto_decode="none",
-        )
+        members = handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC
         progress = _Progress()
-        yield from _read_records(name, records, max_bytes, stats, progress)
-        if progress.stopped:
-            return
+        start = 0
+        while True:
+            handle.seek(start)
+            records = ArchiveIterator(
+                handle, record_types=WarcRecordType.response | WarcRecordType.resource,
+                parse_http=True, auto_decode="none",
+            )
+            failure = yield from _read_records(name, records, max_bytes, stats, progress)
+            if failure is None:
+                break
+            resume = _resume_point(handle, failure, progress, start) if members else None
+            if resume is None:
+                yield Outcome(name, error=failure.stopped(name))
+                return
+            corrupt, start = resume
+            yield Outcome(name, error=failure.skipped(name, corrupt, start))
         if progress.last_good is None:
             yield Outcome(name, error=f"{name}: no WARC response or resource records "
                                       "(empty, cut short, or not a WARC file)")
@@ -94,40 +107,124 @@ def read_warc(path: Path, max_bytes: int, stats: ReadStats | None = None) -> Ite
 
 @dataclass
 class _Progress:
-    """How far a WARC file was read: the last record read whole, and whether reading broke off."""
+    """How far a WARC file was read: the last record read whole."""
 
     last_good: int | None = None
-    stopped: bool = False
+
+
+@dataclass
+class _Failure:
+    """Where reading broke off: in a record at ``offset``, or between records (None)."""
+
+    reason: str
+    offset: int | None
+    last_good: int | None
+    truncated: bool = False
+
+    def stopped(self, name: str) -> str:
+        if self.offset is None:
+            last = self.last_good
+            where = "at offset 0" if last is None else f"after the record at offset {last}"
+            return f"{name}: corrupt WARC, reading stopped {where}: {self.reason}"
+        what = "truncated" if self.truncated else "corrupt"
+        return (f"{name}: {what} WARC record at offset {self.offset} ({self.reason}); "
+                "reading stopped there")
+
+    def skipped(self, name: str, corrupt: int, resume: int) -> str:
+        return (f"{name}: corrupt WARC.gz member at offset {corrupt} ({self.reason}); "
+                f"skipped to the next record, at offset {resume}")
 
 
 def _read_records(
     name: str, records: Iterable[WarcRecord], max_bytes: int, stats: ReadStats, progress: _Progress,
-) -> Iterator[ReadItem]:
-    """An item per page record; one error for the file where the records break off."""
+) -> Generator[ReadItem, None, _Failure | None]:
+    """An item per page record; returns where the records break off, None at a clean end."""
     iterator = iter(records)
     while True:
         try:
             record = next(iterator)
         except StopIteration:
-            return
+            return None
         except OSError as exc:  # fastwarc: "Invalid WARC header", gzip data errors
-            progress.stopped = True
-            last = progress.last_good
-            where = "at offset 0" if last is None else f"after the record at offset {last}"
-            yield Outcome(name, error=f"{name}: corrupt WARC, reading stopped {where}: {exc}")
-            return
+            return _Failure(str(exc), None, progress.last_good)
         offset = record.stream_pos
         try:
             item = _read_record(name, record, max_bytes, stats)
         except (_Truncated, OSError) as exc:
-            progress.stopped = True
-            what = "truncated" if isinstance(exc, _Truncated) else "corrupt"
-            yield Outcome(name, error=f"{name}: {what} WARC record at offset {offset} ({exc}); "
-                                      "reading stopped there")
-            return
+            return _Failure(str(exc), offset, progress.last_good, isinstance(exc, _Truncated))
         if item is not None:
             yield item
         progress.last_good = offset
+
+
+def _resume_point(handle: IO[bytes], failure: _Failure, progress: _Progress,
+                  start: int) -> tuple[int, int] | None:
+    """(offset of the corrupt gzip member, offset of the next whole member holding a WARC
+    record) after a failure in a .warc.gz, or None when no record follows the damage."""
+    walk_from = max(progress.last_good or 0, start)
+    corrupt = _first_bad_member(handle, walk_from)
+    if corrupt is None:  # every member inflates: the damage is in the WARC data itself
+        if failure.offset is None:
+            return None
+        corrupt = failure.offset
+    resume = _next_record_member(handle, corrupt + 1)
+    return None if resume is None else (corrupt, resume)
+
+
+def _inflate_member(handle: IO[bytes], offset: int, limit: int = 0) -> tuple[bytes, int] | None:
+    """(the first ``limit`` inflated bytes of, the size in the file of) the gzip member at
+    ``offset``; None when it is corrupt or cut short."""
+    handle.seek(offset)
+    member, head, fed = zlib.decompressobj(GZIP_WBITS), b"", 0
+    try:
+        while chunk := handle.read(_CHUNK):
+            fed += len(chunk)
+            data = member.decompress(chunk)
+            if len(head) < limit:
+                head += data[: limit - len(head)]
+            if member.eof:
+                return head, fed - len(member.unused_data)
+    except zlib.error:
+        return None
+    return None
+
+
+def _first_bad_member(handle: IO[bytes], offset: int) -> int | None:
+    """The offset of the first gzip member from ``offset`` on that does not inflate whole
+    (padding between members is passed over), or None when all do."""
+    while True:
+        handle.seek(offset)
+        window = handle.read(_TAIL)
+        if not window:
+            return None
+        rest = window.lstrip(_PADDING)
+        offset += len(window) - len(rest)
+        if not rest:
+            continue
+        inflated = _inflate_member(handle, offset)
+        if inflated is None:
+            return offset
+        offset += inflated[1]
+
+
+def _next_record_member(handle: IO[bytes], offset: int) -> int | None:
+    """The offset of the first whole gzip member at or after ``offset`` that starts a WARC
+    record (a gzip header inside compressed data is found and passed over)."""
+    position = offset
+    while True:
+        handle.seek(position)
+        window = handle.read(_CHUNK + len(GZIP_MAGIC))
+        if len(window) < len(GZIP_MAGIC):
+            return None
+        found = window.find(GZIP_MAGIC + b"\x08")
+        if found < 0:
+            position += _CHUNK
+            continue
+        candidate = position + found
+        inflated = _inflate_member(handle, candidate, limit=len(b"WARC/"))
+        if inflated is not None and inflated[0] == b"WARC/":
+            return candidate
+        position = candidate + 1
 
 
 def _ends_cleanly(handle: IO[bytes], last_good: int) -> bool:
