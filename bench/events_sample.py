@@ -13,11 +13,16 @@ real PLOVER events of the coded type with the right actor. This script draws tha
    status, actors and targets (text, country, sector), trigger, the sentence holding the trigger
    and the sentence before it (for pronouns).
 
+Options for a fresh draw: ``--seed`` picks another shuffle, ``--exclude`` leaves out the articles
+of earlier sample files (their ``meta`` lists them), so a new check judges articles no rule was
+chosen on; ``--shown-as-fact`` draws only events the product shows as having happened (status
+asserted or hedged), leaving out those it flags as negated, hypothetical or denied.
+
 The first line is a ``meta`` record (seed, articles processed with their ids, pool size). The
 output is deterministic: the same corpus and code give the same file. The verdicts read from it
 are in ``results/events_read_check.jsonl`` and the summary in ``results/events_read_check.md``.
 
-    python bench/events_sample.py [--out FILE]
+    python bench/events_sample.py [--out FILE] [--seed N] [--exclude SAMPLE ...] [--shown-as-fact]
 
 Exits with code 4 (and a message) when the corpus is absent.
 """
@@ -66,7 +71,23 @@ def event_record(row: dict[str, Any], doc: Any, event: Any) -> dict[str, Any]:
     }
 
 
-def run(out: Path) -> list[dict[str, Any]] | None:
+SHOWN_AS_FACT = frozenset({"asserted", "hedged"})
+
+
+def excluded_articles(paths: Sequence[Path]) -> set[str]:
+    """The article ids listed in the ``meta`` lines of earlier sample files."""
+    out: set[str] = set()
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                item = json.loads(line)
+                if item.get("item") == "meta":
+                    out.update(item.get("article_ids", []))
+    return out
+
+
+def run(out: Path, seed: int = SEED, exclude: Sequence[Path] = (),
+        shown_as_fact: bool = False) -> list[dict[str, Any]] | None:
     if not CORPUS.exists():
         print(f"skipped: the BBC corpus is not at {CORPUS}", file=sys.stderr)
         return None
@@ -76,7 +97,9 @@ def run(out: Path) -> list[dict[str, Any]] | None:
     with CORPUS.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     rows.sort(key=lambda r: str(r["id"]))
-    rng = random.Random(SEED)
+    left_out = excluded_articles(exclude)
+    rows = [r for r in rows if str(r["id"]) not in left_out]
+    rng = random.Random(seed)
     order = rows[:]
     rng.shuffle(order)
     pool: list[dict[str, Any]] = []
@@ -90,9 +113,11 @@ def run(out: Path) -> list[dict[str, Any]] | None:
                 for r in batch]
         for row, doc in zip(batch, process_many(raws)):
             done.append(str(row["id"]))
-            pool.extend(event_record(row, doc, event) for event in doc.events)
+            pool.extend(event_record(row, doc, event) for event in doc.events
+                        if not shown_as_fact or event.status in SHOWN_AS_FACT)
     chosen = rng.sample(pool, min(N_EVENTS, len(pool)))
-    meta = {"item": "meta", "seed": SEED, "corpus": "shared/data/corpora/bbc_news.jsonl",
+    meta = {"item": "meta", "seed": seed, "corpus": "shared/data/corpora/bbc_news.jsonl",
+            "excluded_articles": len(left_out), "shown_as_fact_only": shown_as_fact,
             "articles_processed": len(done), "events_in_pool": len(pool),
             "events_sampled": len(chosen), "article_ids": done}
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -106,8 +131,13 @@ def run(out: Path) -> list[dict[str, Any]] | None:
 def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]] | None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="sample JSONL")
+    parser.add_argument("--seed", type=int, default=SEED, help="shuffle seed")
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[],
+                        help="earlier sample files whose articles are left out")
+    parser.add_argument("--shown-as-fact", action="store_true",
+                        help="draw only events with status asserted or hedged")
     args = parser.parse_args(argv)
-    return run(args.out)
+    return run(args.out, args.seed, args.exclude, args.shown_as_fact)
 
 
 if __name__ == "__main__":

@@ -61,3 +61,25 @@ def test_an_event_quantified_by_no_is_negated_not_asserted(pipeline: Any) -> Non
                                            "councillor.", format="clean")], pipeline)  # type: ignore[arg-type]
     [event] = doc.events
     assert event.type == "ACCUSE" and event.negated and event.status == "negated"
+
+
+SPORT_ARTICLE = (
+    "Umaga backs his side\n\n"
+    "Umaga backed New Zealand to win the series. His team won the first "
+    "match of the season by two goals. The players trained at the club ground on Monday and "
+    "the squad will travel to the final on Friday. The coach said the team had scored more "
+    "goals than any other side in the league this season and that the players were ready for "
+    "the cup. The striker, who missed the last match with an injury, is expected to return "
+    "for the final. Fans of the club have bought every ticket for the match, and the league "
+    "said the final would be shown on television. The coach urged the players to stay calm. "
+    "The team has won the cup three times and the title twice in the last ten seasons.")
+
+
+def test_in_an_article_about_sport_a_country_is_a_team_not_a_state(pipeline: Any) -> None:
+    [doc] = process_many([RawDocument("t", SPORT_ARTICLE, format="clean")], pipeline)  # type: ignore[arg-type]
+    assert [(e.type, e.trigger_text) for e in doc.events] == []
+
+
+def test_a_single_sentence_is_never_judged_by_its_topic(pipeline: Any) -> None:
+    found = events_of(pipeline, "Umaga backed New Zealand to win the series.")
+    assert [etype for etype, _ in found] == ["SUPPORT"]

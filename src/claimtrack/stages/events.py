@@ -77,7 +77,7 @@ class EventsStage:
                 for candidate in apply_frames(candidates):
                     if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
                         event = _event(doc, candidate, f"V{len(doc.events) + 1}")
-                        if not ordinary_news(sentence, [*event.actors, *event.targets]):
+                        if not ordinary_news(sentence, [*event.actors, *event.targets], doc):
                             doc.events.append(event)
         return docs
 

@@ -89,6 +89,13 @@ INVESTIGATED = frozenset({
     "loan", "loans", "activity", "activities", "disappearance", "collapse", "failure",
     "failures", "use", "sale", "sales", "deal", "deals", "contract", "contracts", "spending", "site", "sites", "facility", "facilities", "programme",
     "program", "weapon", "weapons", "camp", "camps", "prison", "prisons"})
+#: What is denied rather than refused: rejecting a claim is a rebuttal (the stance of a
+#: claim), rejecting a call, a plan or an offer is a REJECT.
+REBUTTED = frozenset({
+    "claim", "claims", "suggestion", "suggestions", "allegation", "allegations", "accusation",
+    "accusations", "charge", "charges", "report", "reports", "rumour", "rumours", "rumor",
+    "rumors", "speculation", "criticism", "criticisms", "complaint", "complaints", "assertion",
+    "assertions", "notion", "idea", "story", "stories", "account", "accounts"})
 #: What one resigns from ("quit the cabinet"); a show, a club or a habit is no office.
 OFFICES = frozenset({
     "post", "office", "job", "position", "seat", "presidency", "premiership", "government",
@@ -210,6 +217,9 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if lemma in NEEDS_OBJECT:
         return any(o.lemma_.lower() in NEEDS_OBJECT[lemma] or o.lower_ in NEEDS_OBJECT[lemma]
                    for o in objects)
+    if lemma in {"reject", "dismiss", "deny", "refute", "rebut"} and objects and all(
+            o.lemma_.lower() in REBUTTED or o.lower_ in REBUTTED for o in objects):
+        return False  # "dismissed claims of broken promises": a denial (the claim's stance)
     if lemma in TRANSITIVE_ONLY:
         if lemma == "deny" and any(c.dep_ in {"ccomp", "xcomp"} for c in token.children):
             return False  # "denied sending troops" is a denial (a claim's stance), not a refusal
