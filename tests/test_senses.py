@@ -37,6 +37,13 @@ def types_in(pipeline: Any, text: str) -> list[str]:
     "The sprinter admits a link with the laboratory.",
     "Mr Brown offers processing power by the hour.",
     "They go for exercise in the park before work.",
+    "The bank has granted licences to three new groups.",
+    "Mr Blair said Britain would keep the veto.",
+    "Labour have refused to discuss his exact new position.",
+    "The release of the jury questionnaires serves no purpose, the lawyers said.",
+    "Knocking someone unconscious then killing them were given as examples of excessive force.",
+    "It's easy to criticise when you haven't been through the system.",
+    "Brown stepped into the campaign, to the relief of many of his supporters.",
 ])
 def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str) -> None:
     assert types_in(pipeline, text) == []
@@ -54,6 +61,9 @@ def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str)
     ("The defence minister quit the cabinet on Monday.", "RETREAT"),
     ("Prosecutors investigated the killing of the journalist.", "ACCUSE"),
     ("Jordan and Britain held joint military exercises last month.", "MOBILIZE"),
+    ("The government granted asylum to five army officers.", "AID"),
+    ("The rebels refused to discuss the peace proposal.", "REJECT"),
+    ("Police released the three detainees without charge.", "RETREAT"),
 ])
 def test_the_same_words_in_their_event_sense_still_code(pipeline: Any, text: str,
                                                         expected: str) -> None:
@@ -63,6 +73,11 @@ def test_the_same_words_in_their_event_sense_still_code(pipeline: Any, text: str
 def test_the_victim_of_a_murder_is_not_its_actor(pipeline: Any) -> None:
     events = events_in(pipeline, "The athlete spoke of the 2003 murder of her sister.")
     assert all("sister" not in a.text for e in events for a in e.actors)
+
+
+def test_the_one_injured_is_not_the_attacker(pipeline: Any) -> None:
+    events = events_in(pipeline, '"He was shaken but not badly injured," said a spokesman.')
+    assert all(a.text != "He" for e in events for a in e.actors)
 
 
 def test_whoever_faces_accusations_is_not_the_accuser(pipeline: Any) -> None:

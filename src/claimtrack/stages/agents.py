@@ -57,6 +57,8 @@ GROUP_NOUNS = frozenset({
     "striker", "activist", "journalist", "reporter", "newspaper", "broadcaster", "report",
     "man", "woman", "boy", "girl", "person", "individual", "family", "parent", "child",
     "patient", "doctor", "nurse", "teacher", "farmer", "householder", "tenant",
+    "detainee", "prisoner", "hostage", "captive", "inmate", "suspect", "sailor", "pilot",
+    "crew", "tourist", "passenger", "victim", "migrant", "seeker", "pilgrim", "worshipper",
     "landlord", "community", "tribe", "clan", "party", "council", "government", "ministry",
     "parliament", "congress", "senate", "assembly", "court", "tribunal", "department", "office",
 } | ANONYMOUS_HEADS)

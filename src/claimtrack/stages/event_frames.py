@@ -418,6 +418,9 @@ def subjects(verb: Any) -> list[Any]:
             return found
         if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
             return []
+        if verb.dep_ == "conj" and verb.tag_ == "VBN" and not any(
+                c.dep_ == "aux" for c in verb.children):
+            return []  # "was shaken but not badly injured": the one injured is no actor
         if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
             # "has been indicted by the court and will resign": who resigns is the indicted
             return [c for c in verb.head.children if c.dep_ == "nsubjpass"]

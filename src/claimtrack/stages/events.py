@@ -118,8 +118,10 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
     if not argued_sense(doc, candidate.token, candidate.token.lemma_.lower(), can_act):
         return False  # "shot basketball hoops", "released an album", "pledged more PE"
     if candidate.type == "RETREAT" and candidate.mode == "release" and not any(
-            names_someone(doc, t) for t in candidate.targets):
+            can_act(doc, t) for t in candidate.targets):
         return False  # a film, an album or software released, not captives
+    if _generic(candidate.token) or any(_expletive(a, candidate.token) for a in candidate.actors):
+        return False  # "killing them ... were given as examples"; "it's easy to criticise"
     if candidate.actors:
         agents = [a for a in candidate.actors if can_act(doc, a)]
         if not agents and (candidate.type != "ASSAULT"
@@ -143,6 +145,32 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
                                           for t in candidate.targets):
         candidate.type, candidate.mode = "ACCUSE", "disapprove"
     return not (candidate.type == "ASSAULT" and not candidate.actors and is_mishap(sentence))
+
+
+def _generic(trigger: Any) -> bool:
+    """An act named as a kind, not as done: a gerund without a subject that is (or is joined
+    to) the subject of its clause ("knocking someone unconscious then killing them were given
+    as examples of excessive force")."""
+    head = trigger
+    for _ in range(4):
+        if head.tag_ != "VBG" or any(c.dep_ in {"nsubj", "nsubjpass", "poss"}
+                                     for c in head.children):
+            return False
+        if head.dep_ in {"csubj", "csubjpass"}:
+            return True
+        if head.dep_ not in {"conj", "advcl", "dep"} or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
+def _expletive(actor: Any, trigger: Any) -> bool:
+    """'It's easy to criticise': the "it" of an adjective's infinitive stands for nobody."""
+    if actor.lower_ != "it" or actor.head.lemma_ != "be":
+        return False
+    return any(c.dep_ in {"acomp", "attr"} for c in actor.head.children) and (
+        trigger.dep_ == "xcomp" and trigger.head.i in {actor.head.i, *(
+            c.i for c in actor.head.children if c.dep_ in {"acomp", "attr"})})
 
 
 def _candidate(token: Any) -> Candidate | None:

@@ -89,6 +89,19 @@ INVESTIGATED = frozenset({
     "loan", "loans", "activity", "activities", "disappearance", "collapse", "failure",
     "failures", "use", "sale", "sales", "deal", "deals", "contract", "contracts", "spending", "site", "sites", "facility", "facilities", "programme",
     "program", "weapon", "weapons", "camp", "camps", "prison", "prisons"})
+#: What a state or an authority grants someone ("granted asylum to five officers").
+GRANTED = frozenset({"asylum", "amnesty", "access", "pardon", "immunity", "independence",
+                     "autonomy", "citizenship", "visa", "visas", "refuge", "permission",
+                     "clemency", "concession", "concessions", "recognition", "sanctuary",
+                     "protection", "request", "demand", "demands", "right", "rights",
+                     "exemption", "waiver", "extension", "release", "freedom", "passage"})
+#: Powers held rather than used: "would keep the veto".
+POSSESSING = frozenset({"keep", "retain", "have", "hold", "maintain", "lose", "give", "surrender",
+                        "abolish", "extend", "preserve", "protect", "defend", "want", "seek"})
+#: What a refusal to discuss makes a refusal of negotiation, not a refusal to comment.
+NEGOTIATED = frozenset({"proposal", "proposals", "plan", "plans", "deal", "offer", "terms",
+                        "peace", "ceasefire", "truce", "settlement", "demand", "demands",
+                        "compromise", "withdrawal", "reform", "reforms", "agreement"})
 #: What is denied rather than refused: rejecting a claim is a rebuttal (the stance of a
 #: claim), rejecting a call, a plan or an offer is a REJECT.
 REBUTTED = frozenset({
@@ -154,6 +167,10 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if pos != "VERB":
         if token.dep_ in {"compound", "amod"} and token.head.lemma_.lower() not in EVENT_HEADS:
             return False  # "aid groups", "protest movement": a kind of party, not an event
+        if lemma == "veto" and token.head.lemma_.lower() in POSSESSING:
+            return False  # "would keep the veto": a power held, not used
+        if lemma == "relief" and token.dep_ == "pobj" and token.head.lower_ == "to":
+            return False  # "to the relief of his supporters"
         if lemma == "game":
             return any(c.lower_ == "war" for c in token.children)
         if lemma == "exercise":  # "joint military exercises", not "physical exercise"
@@ -170,8 +187,10 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return any(code_sector(phrase_text(a)) == "MIL" for a in subjects(token))
     if lemma in {"decline", "refuse"} and any(
             c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS
-            and not any(g.dep_ in {"dobj", "prep"} for g in c.children) for c in token.children):
-        return False  # "declined to comment" is a stance of the claim, not a refusal event
+            and not any(g.dep_ == "prep" or (g.dep_ == "dobj" and g.lemma_.lower() in NEGOTIATED)
+                        for g in c.children) for c in token.children):
+        return False  # "declined to comment", "refused to discuss his new position": a stance
+        # of the claim, not a refusal event ("refused to discuss the proposal" stays one)
     if lemma == "call":  # "called it a disgrace" is no request (see _code); "called on X to" is
         if any(c.dep_ == "nsubjpass" for c in token.children) and not prep_objects(
                 token, {"on", "for", "upon"}):
@@ -193,6 +212,9 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return _objects_in(token, SENT_GOODS) or any(
             c.dep_ == "dobj" and c.lemma_.lower() in {"troop", "troops", "soldier", "soldiers",
                                                      "force", "forces"} for c in token.children)
+    if lemma == "grant":  # "granted asylum", "grant aid"; not "granted licences"
+        return _objects_in(token, SENT_GOODS | GRANTED) or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in GRANTED for c in token.children)
     if lemma == "share":
         return _objects_in(token, SHARED_GOODS)
     if lemma == "offer":
