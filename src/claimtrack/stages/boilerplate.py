@@ -99,21 +99,15 @@ def classify_lines(lines: list[str], site_repeats: frozenset[str] = frozenset())
     ]
     content = [i for i, (cls, _) in enumerate(first) if cls != "blank"]
     # near-good lines (short sentences) join the article when they border it
+    reaches_right = _reaches_good_rightward(content, first)
     for pos, i in enumerate(content):
         if first[i][0] == "near":
-            first[i] = (("good", "article") if _near_touches_good(pos, content, first)
+            touches = reaches_right[pos] or _near_touches_good(pos, content, first, steps=(-1,))
+            first[i] = (("good", "article") if touches
                         else ("bad", "short sentence outside the article"))
 
-    def neighbour(pos: int, step: int) -> str:
-        """Class of the nearest non-short, non-blank line in one direction ('bad' at the edge)."""
-        j = pos + step
-        while 0 <= j < len(content):
-            cls = first[content[j]][0]
-            if cls in ("good", "bad"):
-                return cls
-            j += step
-        return "bad"
-
+    before_of, after_of = _nearest_decided(content, first)
+    position = {i: pos for pos, i in enumerate(content)}
     first_good = next((i for i in content if first[i][0] == "good"), None)
     verdicts: list[LineVerdict] = []
     for i, line in enumerate(lines):
@@ -125,20 +119,54 @@ def classify_lines(lines: list[str], site_repeats: frozenset[str] = frozenset())
         elif cls == "bad":
             verdicts.append(LineVerdict(False, reason))
         else:
-            pos = content.index(i)
-            before, after = neighbour(pos, -1), neighbour(pos, +1)
-            if before == "good" and after == "good":
+            pos = position[i]
+            if before_of[pos] == "good" and after_of[pos] == "good":
                 verdicts.append(LineVerdict(True, "context"))
-            elif _is_headline(line, i, first_good, content, first):
+            elif _is_headline(line, pos, first_good, position, content, first):
                 verdicts.append(LineVerdict(True, "headline"))
             else:
                 verdicts.append(LineVerdict(False, f"{reason}, outside the article"))
     return _main_regions(lines, verdicts, REGION_GAP, REGION_SHARE)
 
 
-def _near_touches_good(pos: int, content: list[int], first: list[tuple[str, str]]) -> bool:
+def _nearest_decided(content: list[int], first: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """For each content position, the class of the nearest 'good' or 'bad' line before it and
+    after it ('bad' at the edges): two passes, so a page of many short lines stays linear."""
+    before, after = ["bad"] * len(content), ["bad"] * len(content)
+    last = "bad"
+    for pos, i in enumerate(content):
+        before[pos] = last
+        if first[i][0] in ("good", "bad"):
+            last = first[i][0]
+    last = "bad"
+    for pos in range(len(content) - 1, -1, -1):
+        after[pos] = last
+        if first[content[pos]][0] in ("good", "bad"):
+            last = first[content[pos]][0]
+    return before, after
+
+
+def _reaches_good_rightward(content: list[int], first: list[tuple[str, str]]) -> list[bool]:
+    """For each content position, whether ``_near_touches_good`` reaches a good line to its
+    right (where no line is decided yet), computed in one backward pass instead of a scan per
+    line: ``free[j]``/``spent[j]`` say whether a scan arriving at ``j`` with its one short line
+    still allowed/already used reaches a good line."""
+    free, spent = [False] * (len(content) + 1), [False] * (len(content) + 1)
+    for j in range(len(content) - 1, -1, -1):
+        cls = first[content[j]][0]
+        if cls in ("good", "bad"):
+            free[j] = spent[j] = cls == "good"
+        elif cls == "short":
+            free[j], spent[j] = spent[j + 1], False
+        else:
+            free[j], spent[j] = free[j + 1], spent[j + 1]
+    return free[1:]
+
+
+def _near_touches_good(pos: int, content: list[int], first: list[tuple[str, str]],
+                       steps: tuple[int, ...] = (-1, 1)) -> bool:
     """Whether a good line is reached from ``pos`` over near-good lines and at most one short one."""
-    for step in (-1, 1):
+    for step in steps:
         j, shorts = pos + step, 0
         while 0 <= j < len(content) and first[content[j]][0] != "bad":
             cls = first[content[j]][0]
@@ -152,12 +180,14 @@ def _near_touches_good(pos: int, content: list[int], first: list[tuple[str, str]
 
 
 def _is_headline(
-    line: str, index: int, first_good: int | None, content: list[int], first: list[tuple[str, str]]
+    line: str, pos: int, first_good: int | None, position: dict[int, int], content: list[int],
+    first: list[tuple[str, str]],
 ) -> bool:
-    """A multi-word short line that directly precedes the article body (maybe via a caption)."""
-    if first_good is None or index >= first_good or word_count(line) < HEADLINE_MIN_WORDS:
+    """A multi-word short line that directly precedes the article body (maybe via a caption);
+    ``pos`` is the line's position among the content lines."""
+    if first_good is None or content[pos] >= first_good or word_count(line) < HEADLINE_MIN_WORDS:
         return False
-    between = [j for j in content if index < j < first_good]
+    between = content[pos + 1 : position[first_good]]
     return len(between) <= 1 and all(first[j][0] == "short" for j in between) and not line.rstrip().endswith(":")
 
 
