@@ -75,6 +75,17 @@ def test_the_victim_of_a_murder_is_not_its_actor(pipeline: Any) -> None:
     assert all("sister" not in a.text for e in events for a in e.actors)
 
 
+def test_an_inquiry_that_criticises_is_the_actor_of_the_criticism(pipeline: Any) -> None:
+    events = events_in(pipeline, "A state inquiry criticised the company's actions.")
+    assert [(e.type, e.actors[0].text) for e in events] == [("ACCUSE", "A state inquiry")]
+
+
+def test_attacking_a_failure_and_criticising_a_record_is_one_verbal_attack(pipeline: Any) -> None:
+    events = events_in(pipeline, "He attacked the government's failure on asylum and criticised "
+                                 "its record on the NHS.")
+    assert [e.type for e in events] == ["ACCUSE"]
+
+
 def test_the_one_injured_is_not_the_attacker(pipeline: Any) -> None:
     events = events_in(pipeline, '"He was shaken but not badly injured," said a spokesman.')
     assert all(a.text != "He" for e in events for a in e.actors)

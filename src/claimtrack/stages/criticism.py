@@ -36,7 +36,7 @@ def criticisms(doc: Document, sentence: Any) -> list[Candidate]:
             continue
         judged = [t for t in content if (t.lemma_.lower() in words or t.lower_ in words)
                   and not negated(t)]
-        if not judged or claim.polarity == "negative":
+        if not judged:
             continue
         parties = [t for t in content if t.dep_ in {"nsubj", "nsubjpass", "poss", "dobj"}
                    and can_act(doc, t) and t.lower_ not in {"i", "we", "my", "our", "me", "us"}]

@@ -71,15 +71,24 @@ class EventsStage:
             for sentence in doc.parse.sents:
                 candidates = [c for c in map(_candidate, sentence) if c is not None]
                 candidates += _obligations(sentence, {c.token.i for c in candidates})
-                if not candidates:  # a sentence coding no other act may criticise
-                    candidates = criticisms(doc, sentence)
-                candidates.sort(key=lambda c: c.token.i)
-                for candidate in apply_frames(candidates):
-                    if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
-                        event = _event(doc, candidate, f"V{len(doc.events) + 1}")
-                        if not ordinary_news(sentence, [*event.actors, *event.targets], doc):
-                            doc.events.append(event)
+                coded = _coded(doc, sentence, candidates)
+                if not coded:  # a sentence coding no other act may criticise
+                    coded = _coded(doc, sentence, criticisms(doc, sentence))
+                for candidate in coded:
+                    doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
         return docs
+
+
+def _coded(doc: Document, sentence: Any, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates that remain events after the frames, the actor and sense checks and the
+    ordinary-news filter, in sentence order."""
+    out = []
+    for candidate in apply_frames(sorted(candidates, key=lambda c: c.token.i)):
+        if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
+            event = _event(doc, candidate, "")
+            if not ordinary_news(sentence, [*event.actors, *event.targets], doc):
+                out.append(candidate)
+    return out
 
 
 #: Nouns for places and sites: an attack on them is physical ("attacked the embassy").
@@ -140,10 +149,6 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
         parties = len(candidate.actors) + sum(can_act(doc, t) for t in candidate.targets)
         if parties < 2 and not several:
             return False
-    if candidate.type in {"ASSAULT", "THREATEN"} and candidate.token.lemma_.lower() == "attack" \
-            and candidate.targets and all(t.lemma_.lower() in ABSTRACT_TARGETS
-                                          for t in candidate.targets):
-        candidate.type, candidate.mode = "ACCUSE", "disapprove"
     return not (candidate.type == "ASSAULT" and not candidate.actors and is_mishap(sentence))
 
 
@@ -174,10 +179,15 @@ def _expletive(actor: Any, trigger: Any) -> bool:
 
 
 def _candidate(token: Any) -> Candidate | None:
+    if token.pos_ == "NOUN" and token.dep_ in {"nsubj", "nsubjpass"} and _code(token.head):
+        return None  # "the inquiry criticised X": the inquiry is the actor of the criticism
     coded = _code(token)
     if coded is None:
         return None
     etype, mode, actors, targets = coded
+    if etype in {"ASSAULT", "THREATEN"} and token.lemma_.lower() == "attack" and targets and all(
+            t.lemma_.lower() in ABSTRACT_TARGETS for t in targets):
+        etype, mode = "ACCUSE", "disapprove"  # an attack on a record or a policy is verbal
     return Candidate(token=token, type=etype, mode=mode, actors=actors, targets=targets)
 
 
