@@ -7,7 +7,10 @@ one document at a time so that only the bad document fails, with its name and th
 
 Each document has a time budget per stage (setting ``pipeline.time_budget_s``), so that no
 input (a pathological page, a regular expression that backtracks) can hang a batch: see
-:class:`StageTimer`.
+:class:`StageTimer`. A stage whose documents are independent and may be slow one by one (extract)
+declares ``prepare`` and ``run_one`` (:class:`PerDocumentStage`): it runs document by document
+from the start, each under its own budget, so an over-budget batch is never run a second time.
+A stage that hands work to a child process asks :func:`time_left` how long it may wait.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import FrameType
 from typing import Protocol, runtime_checkable
@@ -28,6 +32,8 @@ from claimtrack.model import Document, RawDocument
 INITIAL_FIELDS = frozenset({"raw"})
 #: Seconds one document may spend in one stage (the default of ``pipeline.time_budget_s``).
 DEFAULT_TIME_BUDGET_S = 60.0
+#: time.monotonic() by which the running stage must be done with its document (None: no budget).
+_DEADLINE: ContextVar[float | None] = ContextVar("claimtrack_stage_deadline", default=None)
 
 
 @runtime_checkable
@@ -39,6 +45,32 @@ class Stage(Protocol):
     def run(self, docs: list[Document]) -> list[Document]:
         """Process a batch; may raise for the batch, never does I/O."""
         ...
+
+
+@runtime_checkable
+class PerDocumentStage(Stage, Protocol):
+    """A stage run one document at a time, each under its own budget, never batch-then-rerun.
+
+    ``prepare`` computes what the documents of a batch share (it may return None); ``run_one``
+    processes one document with it and raises for that document only. ``run`` must stay
+    equivalent to ``prepare`` followed by ``run_one`` on each document.
+    """
+
+    def prepare(self, docs: list[Document]) -> object:
+        """What the batch's documents share, computed once per batch."""
+        ...
+
+    def run_one(self, doc: Document, context: object) -> None:
+        """Process one document; ``context`` is what ``prepare`` returned, or None."""
+        ...
+
+
+def time_left() -> float | None:
+    """Seconds the running stage has left for its document, or None without a budget.
+
+    A stage waiting on work it cannot interrupt (a child process) waits at most this long."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
 @dataclass
@@ -131,28 +163,47 @@ class Pipeline:
 
     def _run_stage(self, stage: Stage, live: list[Document], by_doc: dict[int, Outcome]) -> None:
         """Run one stage on a batch; on an error or an exceeded budget, rerun it document by
-        document, so that only the documents at fault fail."""
+        document, so that only the documents at fault fail. A :class:`PerDocumentStage` runs
+        document by document at once."""
+        if isinstance(stage, PerDocumentStage):
+            self._run_each(stage, live, by_doc)
+            return
         try:
             with self.timer.limit():
                 stage.run(live)
         except (OverBudget, Exception):  # noqa: BLE001 - isolate the failing document below
             self._run_one_by_one(stage, live, by_doc)
 
+    def _run_each(self, stage: PerDocumentStage, live: list[Document],
+                  by_doc: dict[int, Outcome]) -> None:
+        """``prepare`` once (within one budget; without its context if that fails), then each
+        document alone under its own budget: every document is processed exactly once."""
+        try:
+            with self.timer.limit():
+                context = stage.prepare(live)
+        except (OverBudget, Exception):  # noqa: BLE001 - the context is an optimisation
+            context = None
+        for doc in live:
+            self._run_guarded(stage, doc, by_doc[id(doc)], lambda d=doc: stage.run_one(d, context))
+
     def _run_one_by_one(self, stage: Stage, live: list[Document],
                         by_doc: dict[int, Outcome]) -> None:
         for doc in live:
-            try:
-                with self.timer.limit():
-                    stage.run([doc])
-            except OverBudget:
-                _fail(by_doc[id(doc)], f"{doc.name}: exceeded the time budget of "
-                                       f"{self.timer.budget_s:g} s in stage {stage.name!r} "
-                                       "(setting pipeline.time_budget_s)")
-            except ClaimtrackError as exc:
-                _fail(by_doc[id(doc)], str(exc))
-            except Exception as exc:  # noqa: BLE001 - a bug must not sink the batch
-                _fail(by_doc[id(doc)], f"{doc.name}: {stage.name} failed: "
-                                       f"{type(exc).__name__}: {exc}")
+            self._run_guarded(stage, doc, by_doc[id(doc)], lambda d=doc: stage.run([d]))
+
+    def _run_guarded(self, stage: Stage, doc: Document, outcome: Outcome,
+                     call: Callable[[], object]) -> None:
+        """Run ``call`` for one document under its budget; a failure fails that document."""
+        try:
+            with self.timer.limit():
+                call()
+        except OverBudget:
+            _fail(outcome, f"{doc.name}: exceeded the time budget of {self.timer.budget_s:g} s "
+                           f"in stage {stage.name!r} (setting pipeline.time_budget_s)")
+        except ClaimtrackError as exc:
+            _fail(outcome, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug must not sink the batch
+            _fail(outcome, f"{doc.name}: {stage.name} failed: {type(exc).__name__}: {exc}")
 
 
 class OverBudget(BaseException):
@@ -177,6 +228,9 @@ class StageTimer:
     batch that took longer than one budget is rerun document by document, and a document that
     took longer than the budget fails once its stage returns. That reports a slow document and
     keeps the rest of the batch, but cannot stop it. ``budget_s`` None or 0 turns this off.
+
+    In both cases the deadline is published to the stage (:func:`time_left`): work handed to a
+    child process (the extraction of a big page) is stopped at it, in any thread.
     """
 
     def __init__(self, budget_s: float | None) -> None:
@@ -189,12 +243,23 @@ class StageTimer:
         if seconds <= 0:
             yield
             return
-        if not self._can_signal():
-            start = time.monotonic()
-            yield
-            if time.monotonic() - start > seconds:
-                raise OverBudget
-            return
+        start = time.monotonic()
+        token = _DEADLINE.set(start + seconds)
+        try:
+            if self._can_signal():
+                with self._alarm(seconds):
+                    yield
+            else:
+                yield
+                if time.monotonic() - start > seconds:
+                    raise OverBudget
+        finally:
+            _DEADLINE.reset(token)
+
+    @staticmethod
+    @contextmanager
+    def _alarm(seconds: float) -> Iterator[None]:
+        """Raise OverBudget from a SIGALRM ``seconds`` from now (main thread only)."""
         armed = True
 
         def on_alarm(signum: int, frame: FrameType | None) -> None:

@@ -6,23 +6,36 @@ into blocks (blank-line separated paragraphs, or lines when there are no blank l
 line classifier in ``boilerplate`` keeps the article; every dropped block is recorded with its
 raw offsets and the reason. Format "clean" is text the caller vouches for: used verbatim, so
 offsets into it stay valid (the attribution evaluation needs that).
+
+A big page is bounded before the extractors (``html_bounds``): pruned, and past 4 MB read by a
+streaming text path; a page over 1 MB after pruning is extracted in a child process that the
+stage's time budget stops (``extract_worker``). The stage runs one document at a time
+(``prepare`` / ``run_one``), so a slow page is never extracted a second time.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from claimtrack.errors import InputError
 from claimtrack.model import Document, DroppedSpan, Span, document_id
+from claimtrack.pipeline import OverBudget, time_left
 from claimtrack.stages.boilerplate import classify_lines, clean_plaintext_lines, site_repeated_lines
+
+if TYPE_CHECKING:
+    from claimtrack.stages.html_extract import HtmlExtraction
 
 __all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
 
 _PAGE_MARKUP = re.compile(r"<(html|body|head|!doctype)\b", re.I)
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
 MIN_ARTICLE_WORDS = 8  # fewer words than this from an HTML page is a menu, not an article
+#: A page's visible text may be this many times the article text limit (``max_chars``): beyond
+#: it, no article within the limit is plausible, and the streaming path stops reading.
+VISIBLE_TEXT_FACTOR = 5
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
@@ -49,15 +62,25 @@ class ExtractStage:
         self.max_chars = max_chars
 
     def run(self, docs: list[Document]) -> list[Document]:
-        repeats = _site_repeats(docs)
+        repeats = self.prepare(docs)
         for doc in docs:
-            self._extract(doc, repeats.get(id(doc), frozenset()))
+            self.run_one(doc, repeats)
         return docs
+
+    def prepare(self, docs: list[Document]) -> dict[int, frozenset[str]]:
+        """Template lines of the batch's plain-text pages, per site (keyed by id() of the doc)."""
+        return _site_repeats(docs)
+
+    def run_one(self, doc: Document, context: object) -> None:
+        """Extract one document; ``context`` is what ``prepare`` returned (or None)."""
+        repeats = context.get(id(doc), frozenset()) if isinstance(context, dict) else frozenset()
+        self._extract(doc, repeats)
 
     def _extract(self, doc: Document, site_repeats: frozenset[str] = frozenset()) -> None:
         raw = doc.raw
         if raw.format == "html":
-            paragraphs, meta = _from_html(raw.name, raw.content, raw.url)
+            paragraphs, meta = _from_html(raw.name, raw.content, raw.url,
+                                          VISIBLE_TEXT_FACTOR * self.max_chars)
             dropped: list[DroppedSpan] = []
         elif raw.format == "clean":
             paragraphs, meta, dropped = [raw.content], {}, []
@@ -120,18 +143,45 @@ def _from_plaintext(raw: str, site_repeats: frozenset[str] = frozenset()) -> tup
     return kept, dropped
 
 
-def _from_html(name: str, html: str, url: str | None) -> tuple[list[str], dict[str, str | None]]:
+def _from_html(name: str, html: str, url: str | None,
+               max_text_chars: int) -> tuple[list[str], dict[str, str | None]]:
     if not _PAGE_MARKUP.search(html[:4096]):
         return _from_fragment(name, html), {}
-    from claimtrack.stages.html_extract import extract_main_text
-
-    result = extract_main_text(html, url)
+    result = _extract_page(name, html, url, max_text_chars)
     paragraphs = list(result.paragraphs)
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise InputError(name, "no article text found in the HTML page")
     meta = {"title": result.title, "date": result.date, "sitename": result.sitename,
             "author": result.author, "url": result.url}
     return paragraphs, meta
+
+
+def _extract_page(name: str, html: str, url: str | None, max_text_chars: int) -> HtmlExtraction:
+    """The page's article, within bounds: pruned when big, streamed when huge, and in a child
+    process stopped at the time budget when it is big enough to be slow and a budget is set."""
+    from claimtrack.stages.extract_worker import (
+        WORKER_ABOVE_CHARS,
+        WorkerFailed,
+        WorkerTimeout,
+        extract_in_worker,
+    )
+    from claimtrack.stages.html_bounds import FULL_EXTRACTION_MAX_CHARS, VisibleTextTooLong
+    from claimtrack.stages.html_extract import bounded_page, extract_main_text
+
+    page = bounded_page(html)
+    seconds = time_left()
+    try:
+        if seconds is not None and WORKER_ABOVE_CHARS < len(page) <= FULL_EXTRACTION_MAX_CHARS:
+            return extract_in_worker(page, url, seconds)
+        return extract_main_text(page, url, max_text_chars)
+    except VisibleTextTooLong as exc:
+        raise InputError(name, f"{exc} (setting nlp.max_chars; the page is "
+                               f"{len(html) / 1e6:.1f} MB)") from None
+    except WorkerTimeout:
+        raise OverBudget from None  # the pipeline names the budget and the setting
+    except WorkerFailed as exc:
+        raise InputError(name, f"HTML extraction failed on a {len(html) / 1e6:.1f} MB page: "
+                               f"{exc}") from None
 
 
 def _from_fragment(name: str, html: str) -> list[str]:

@@ -16,6 +16,9 @@ where two extractors built on different heuristics agree they are rarely both wr
    in both cases trafilatura's text is used alone. When one extractor finds nothing, the
    other's text is used.
 
+A page over 1 MB is pruned first, and one still over 4 MB takes a streaming text path instead
+of the chain (``html_bounds``): the chain's time and memory grow with the page.
+
 SUPPORT, MIN_AGREEMENT and PROSE_CHARS were chosen on the 181 pages of zyte-aeb
 (``claimtrack eval extract-html``); each sits on a plateau (0.3-0.7 for the first two,
 150-300 characters for the third give the same F1 within 0.002). MIN_SHARE is a safety rule
@@ -38,13 +41,22 @@ from readability import Document as _ReadabilityDocument
 from readability.readability import REGEXES as _READABILITY_REGEXES
 from readability.readability import Unparseable
 
+from claimtrack.stages.html_bounds import (
+    FULL_EXTRACTION_MAX_CHARS,
+    PRUNE_ABOVE_CHARS,
+    prune_html,
+    streaming_article,
+)
+
 # readability reports its own fallbacks at INFO ("ruthless removal did not work"): our second
 # opinion is not news to an operator, and in `claimtrack serve` those lines filled the log.
 logging.getLogger("readability.readability").setLevel(logging.WARNING)
 
 __all__ = [
     "HtmlExtraction",
+    "bounded_page",
     "extract_main_text",
+    "extract_with_chain",
     "html_to_lines",
     "readability_lines",
     "trafilatura_extract",
@@ -85,7 +97,7 @@ class HtmlExtraction:
     sitename: str | None = None
     author: str | None = None
     url: str | None = None
-    which: str = "none"  # "vote", "trafilatura", "readability" or "none"
+    which: str = "none"  # "vote", "trafilatura", "readability", "streaming" or "none"
     candidates_used: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -94,8 +106,32 @@ class HtmlExtraction:
         return "\n".join(self.paragraphs)
 
 
-def extract_main_text(html: str, url: str | None = None) -> HtmlExtraction:
-    """Article paragraphs and metadata of ``html`` from trafilatura and readability voting."""
+def bounded_page(html: str) -> str:
+    """``html`` pruned when it is over ``PRUNE_ABOVE_CHARS``, else unchanged."""
+    return prune_html(html) if len(html) > PRUNE_ABOVE_CHARS else html
+
+
+def extract_main_text(html: str, url: str | None = None,
+                      max_text_chars: int = 1_000_000) -> HtmlExtraction:
+    """Article paragraphs and metadata of ``html``: a big page pruned first, then trafilatura
+    and readability voting, or, for a page still too big for them, the streaming path (which
+    raises VisibleTextTooLong past ``max_text_chars`` of visible text)."""
+    page = bounded_page(html)
+    if len(page) > FULL_EXTRACTION_MAX_CHARS:
+        lines, meta = streaming_article(page, max_text_chars)
+        title = meta.get("title")
+        kept = _drop_headline(lines, title)
+        return HtmlExtraction(
+            paragraphs=tuple(kept), title=title, date=meta.get("date"),
+            sitename=meta.get("sitename"), author=meta.get("author"), url=meta.get("url") or url,
+            which="streaming" if kept else "none", candidates_used=("streaming",) if kept else (),
+        )
+    return extract_with_chain(page, url)
+
+
+def extract_with_chain(html: str, url: str | None = None) -> HtmlExtraction:
+    """Article paragraphs and metadata of ``html`` from trafilatura and readability voting
+    (whatever the page's size: callers bound it first, see :func:`extract_main_text`)."""
     tree = trafilatura.load_html(html)
     if tree is None:
         return HtmlExtraction(paragraphs=(), url=url)
