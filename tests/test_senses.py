@@ -44,6 +44,9 @@ def types_in(pipeline: Any, text: str) -> list[str]:
     "Knocking someone unconscious then killing them were given as examples of excessive force.",
     "It's easy to criticise when you haven't been through the system.",
     "Brown stepped into the campaign, to the relief of many of his supporters.",
+    "Prosecutors used a law put in place to fight organised crime.",
+    "The parties say their calls to voters are not marketing.",
+    "GCSEs and A-levels should go, the chief inspector said.",
 ])
 def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str) -> None:
     assert types_in(pipeline, text) == []
@@ -64,6 +67,11 @@ def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str)
     ("The government granted asylum to five army officers.", "AID"),
     ("The rebels refused to discuss the peace proposal.", "REJECT"),
     ("Police released the three detainees without charge.", "RETREAT"),
+    ("Rebels fought government troops near the border.", "ASSAULT"),
+    ("The opposition renewed its calls for an inquiry.", "REQUEST"),
+    ("Welsh councils should set their taxes at reasonable levels, the minister said.",
+     "REQUEST"),
+    ("The first minister has ordered an inquiry into the escape.", "ACCUSE"),
 ])
 def test_the_same_words_in_their_event_sense_still_code(pipeline: Any, text: str,
                                                         expected: str) -> None:
@@ -84,6 +92,18 @@ def test_attacking_a_failure_and_criticising_a_record_is_one_verbal_attack(pipel
     events = events_in(pipeline, "He attacked the government's failure on asylum and criticised "
                                  "its record on the NHS.")
     assert [e.type for e in events] == ["ACCUSE"]
+
+
+def test_an_attack_on_a_politician_with_no_weapon_in_sight_is_verbal(pipeline: Any) -> None:
+    assert types_in(pipeline, "Lord Butler launched an attack on Tony Blair.") == ["ACCUSE"]
+    assert types_in(pipeline, "Gunmen launched an attack on the president's convoy.") == [
+        "ASSAULT"]
+
+
+def test_a_headline_event_the_article_reports_again_is_coded_once(pipeline: Any) -> None:
+    events = events_in(pipeline, "IMF agrees fresh Turkey funding\n\nThe IMF has agreed a new "
+                                 "funding deal with Turkey, officials said.")
+    assert [(e.id, e.type, e.actors[0].text) for e in events] == [("V1", "AGREE", "The IMF")]
 
 
 def test_the_one_injured_is_not_the_attacker(pipeline: Any) -> None:

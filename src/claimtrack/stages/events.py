@@ -70,13 +70,31 @@ class EventsStage:
             doc.events = []
             for sentence in doc.parse.sents:
                 candidates = [c for c in map(_candidate, sentence) if c is not None]
-                candidates += _obligations(sentence, {c.token.i for c in candidates})
+                candidates += _obligations(doc, sentence, {c.token.i for c in candidates})
                 coded = _coded(doc, sentence, candidates)
                 if not coded:  # a sentence coding no other act may criticise
                     coded = _coded(doc, sentence, criticisms(doc, sentence))
                 for candidate in coded:
                     doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
+            _drop_headline_copies(doc)
         return docs
+
+
+def _drop_headline_copies(doc: Document) -> None:
+    """'Butler launches attack on Blair' over 'Lord Butler has attacked Tony Blair ...': the
+    headline names the event the article then reports in full, with a clipped actor; an event
+    of the headline whose type the body reports again is left out (ids renumbered)."""
+    first = next(iter(doc.parse.sents), None)
+    if first is None or first.text.rstrip()[-1:] in {".", "!", "?", '"'} or "\n" not in (
+            first.text[len(first.text.rstrip()):] + doc.text[first.end_char:first.end_char + 3]):
+        return  # not a headline line: a first sentence of the body
+    body_types = {e.type for e in doc.events if e.trigger.start >= first.end_char}
+    kept = [e for e in doc.events
+            if e.trigger.start >= first.end_char or e.type not in body_types]
+    if len(kept) != len(doc.events):
+        for number, event in enumerate(kept, start=1):
+            event.id = f"V{number}"
+        doc.events = kept
 
 
 def _coded(doc: Document, sentence: Any, candidates: list[Candidate]) -> list[Candidate]:
@@ -152,6 +170,14 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
     return not (candidate.type == "ASSAULT" and not candidate.actors and is_mishap(sentence))
 
 
+def _verbal_attack(trigger: Any, targets: list[Any]) -> bool:
+    """An attack on named people or parties with no word of violence in the sentence."""
+    words = {t.lower_ for t in trigger.sent} | {t.lemma_.lower() for t in trigger.sent}
+    return not words & VIOLENCE_WORDS and all(
+        t.ent_type_ in {"PERSON", "NORP"} or code_sector(t.lemma_) in {"PTY", "LEG", "GOV"}
+        for t in targets)
+
+
 def _generic(trigger: Any) -> bool:
     """An act named as a kind, not as done: a gerund without a subject that is (or is joined
     to) the subject of its clause ("knocking someone unconscious then killing them were given
@@ -185,13 +211,15 @@ def _candidate(token: Any) -> Candidate | None:
     if coded is None:
         return None
     etype, mode, actors, targets = coded
-    if etype in {"ASSAULT", "THREATEN"} and token.lemma_.lower() == "attack" and targets and all(
-            t.lemma_.lower() in ABSTRACT_TARGETS for t in targets):
-        etype, mode = "ACCUSE", "disapprove"  # an attack on a record or a policy is verbal
+    if etype in {"ASSAULT", "THREATEN"} and token.lemma_.lower() == "attack" and targets and (
+            all(t.lemma_.lower() in ABSTRACT_TARGETS for t in targets) or _verbal_attack(
+                token, targets)):
+        etype, mode = "ACCUSE", "disapprove"  # an attack on a record, a policy or, with no
+        # weapon in sight, a politician ("Butler launches attack on Blair") is verbal
     return Candidate(token=token, type=etype, mode=mode, actors=actors, targets=targets)
 
 
-def _obligations(sentence: Any, triggers: set[int]) -> list[Candidate]:
+def _obligations(doc: Document, sentence: Any, triggers: set[int]) -> list[Candidate]:
     """'The administration declared that China must drop barriers': the speaker REQUESTs it
     of the clause's subject; the act demanded, if it is a trigger, becomes what is proposed."""
     out = []
@@ -204,7 +232,10 @@ def _obligations(sentence: Any, triggers: set[int]) -> list[Candidate]:
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in verb.children):
             continue  # "should have done": a reproach about the past
         speaker = subjects(verb.head)
-        addressee = [c for c in verb.children if c.dep_ == "nsubj"]
+        addressee = [c for c in verb.children if c.dep_ == "nsubj" and (
+            can_act(doc, c) or verb.head.lemma_.lower() in DEMANDING)]
+        # "GCSEs and A-levels should go, he said": nobody is asked to do anything ("the
+        # events must not be swept under the carpet, the Tories warned" still demands it)
         if speaker and addressee:
             out.append(Candidate(token=verb.head, type="REQUEST", mode=None, actors=speaker,
                                  targets=_conjoined(addressee)))
@@ -213,6 +244,8 @@ def _obligations(sentence: Any, triggers: set[int]) -> list[Candidate]:
 
 
 OBLIGATION = frozenset({"must", "should"})
+#: Verbs that make a "must" clause a demand whoever its subject is.
+DEMANDING = frozenset({"warn", "demand", "insist", "urge", "declare", "stress", "reiterate"})
 
 
 
@@ -284,6 +317,9 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         # down (how political news uses the construction; praise is rarely put this way)
         return "ACCUSE", "disapprove", subjects(token), [
             c for c in token.children if c.dep_ == "dobj"]
+    if lemma == "order" and pos == "VERB" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in INQUIRIES for c in token.children):
+        etype, mode = "ACCUSE", "investigate"  # "ordered an inquiry": an investigation
     if lemma == "warn" and pos == "VERB":
         warned = _warning(token)
         if warned is None:
@@ -322,6 +358,15 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     return etype, mode, actors, _conjoined(targets)
 
 
+#: What is ordered when the order starts an investigation (the BBC set's house rule).
+INQUIRIES = frozenset({"report", "inquiry", "enquiry", "investigation", "review", "probe",
+                       "audit", "inspection", "examination", "study"})
+#: Words that make an attack on a person physical rather than verbal.
+VIOLENCE_WORDS = frozenset({"bomb", "bombing", "gun", "gunman", "gunmen", "shot", "shooting",
+                            "killed", "kill", "wounded", "injured", "knife", "stabbed", "beaten",
+                            "assassination", "assassinate", "grenade", "explosive", "troops",
+                            "soldiers", "militants", "rebels", "convoy", "ambush", "murder",
+                            "hospital", "assailant", "attacker", "attackers", "weapon"})
 #: Nominal attacks whose "of" phrase is the victim ("the 2003 murder of sister Yetunde").
 VICTIM_OF = frozenset({"murder", "killing", "assassination", "execution", "torture", "rape",
                        "abduction", "kidnapping", "kidnap", "capture", "arrest", "shooting",
@@ -457,7 +502,7 @@ def _phrase(doc: Document, head: Any) -> str:
                for i in (t.i for t in c.subtree)}
     tokens = [t for t in head.subtree if t.i not in dropped]
     start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
-    return str(doc.parse[start:end].text)
+    return str(doc.parse[start:end].text).strip()  # a headline's phrase ends in its newlines
 
 
 def _reporting_subject(pronoun: Any) -> Any | None:

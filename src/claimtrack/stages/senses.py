@@ -109,6 +109,14 @@ REBUTTED = frozenset({
     "accusations", "charge", "charges", "report", "reports", "rumour", "rumours", "rumor",
     "rumors", "speculation", "criticism", "criticisms", "complaint", "complaints", "assertion",
     "assertions", "notion", "idea", "story", "stories", "account", "accounts"})
+#: What is fought in words or by policy: "fight terrorism", "the opposition to new stores".
+ABSTRACT_FOES = frozenset({"crime", "terrorism", "terror", "poverty", "disease", "corruption",
+                           "drug", "drugs", "inflation", "fraud", "opposition", "case", "charge",
+                           "charges", "exit", "decision", "ruling", "plan", "plans", "proposal",
+                           "proposals", "bill", "law", "ban", "cut", "cuts", "closure", "racism",
+                           "discrimination", "extremism", "illiteracy", "hunger", "aids", "hiv",
+                           "cancer", "obesity", "unemployment", "battle", "fight", "election",
+                           "seat", "campaign", "claim", "claims", "allegation", "allegations"})
 #: What one resigns from ("quit the cabinet"); a show, a club or a habit is no office.
 OFFICES = frozenset({
     "post", "office", "job", "position", "seat", "presidency", "premiership", "government",
@@ -152,6 +160,12 @@ def argued_sense(doc: Any, token: Any, lemma: str, someone: Any) -> bool:
         return any(o.lemma_.lower() in INVESTIGATED or o.ent_type_ in {"GPE", "LOC", "FAC"}
                    or any(someone(doc, t) for t in o.subtree if t.pos_ in {"NOUN", "PROPN"})
                    for o in objects)  # "the welfare of 2,000 Libyans"
+    if lemma in {"fight", "battle", "combat"} and token.pos_ == "VERB":
+        # "rebels fought government troops"; not "fight organised crime", "fight poverty",
+        # "is fighting opposition to new stores", "to fight its cup exit in the courts"
+        opponents = objects + prep_objects(token, {"against", "with"})
+        return not opponents or any(someone(doc, o) or o.ent_type_ in {"GPE", "LOC", "FAC"}
+                                    for o in opponents if o.lemma_.lower() not in ABSTRACT_FOES)
     if lemma in {"pledge", "promise", "propose"}:
         if any(c.dep_ == "xcomp" for c in token.children) and lemma != "propose":
             return True  # "promised to continue military aid to Mozambique"
@@ -171,6 +185,11 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
             return False  # "would keep the veto": a power held, not used
         if lemma == "relief" and token.dep_ == "pobj" and token.head.lower_ == "to":
             return False  # "to the relief of his supporters"
+        if lemma == "call":  # "calls for a ban", "a call to resign"; not "their calls are
+            # not marketing" (telephone calls)
+            return bool(prep_objects(token, {"for", "on", "upon"})) or any(
+                c.dep_ in {"acl", "relcl"} and any(a.lower_ == "to" for a in c.children)
+                for c in token.children)
         if lemma == "game":
             return any(c.lower_ == "war" for c in token.children)
         if lemma == "exercise":  # "joint military exercises", not "physical exercise"
