@@ -17,7 +17,7 @@ page every 0.5 s. Reported: the reader's slowest answer, and when the connection
 closed (the cap closes the oldest idle ones at once; the header and body timeouts the rest).
 
     python bench/serve_under_attack.py flood [--clients 16] [--seconds 20] [--quiet 10]
-    python bench/serve_under_attack.py slow [--connections 1000]
+    python bench/serve_under_attack.py slow [--connections 1000] [--nofile 1024]
     ... [--source DIR]  run the server from another checkout's src/ (to compare with
                         the code before the change: git worktree or git archive)
     ... [--nice 19]     run the attackers at the lowest priority: on a network they would be
@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,7 +57,8 @@ READS = ["/api/v1/claims?limit=50", "/api/v1/documents?limit=50", "/api/v1/event
 
 # -- the server ------------------------------------------------------------------------------
 
-def start(store: Path, log: Path, source: Path | None) -> tuple[subprocess.Popen[bytes], str, int]:
+def start(store: Path, log: Path, source: Path | None,
+          nofile: int | None = None) -> tuple[subprocess.Popen[bytes], str, int]:
     port = api_load.free_port()
     env = {**os.environ, "CLAIMTRACK_DATABASE_URL": f"sqlite:///{store}",
            "CLAIMTRACK_API_TOKEN": TOKEN}
@@ -66,7 +68,8 @@ def start(store: Path, log: Path, source: Path | None) -> tuple[subprocess.Popen
         process = subprocess.Popen(
             [sys.executable, "-c", "from claimtrack.cli import main; main()", "serve",
              "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+            preexec_fn=None if nofile is None else lambda: _limit_files(nofile))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + api_load.START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -81,6 +84,18 @@ def start(store: Path, log: Path, source: Path | None) -> tuple[subprocess.Popen
         time.sleep(0.2)
     api_load.stop_server(process)
     raise RuntimeError("server did not start")
+
+
+def _limit_files(nofile: int) -> None:
+    """The server's open-files limit (ulimit -n), as on a default desktop system."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
+
+
+def cpu_s(pid: int) -> float:
+    """The process's user + system CPU seconds so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -172,7 +187,7 @@ async def hold(port: int, head: bytes, trickle: bytes, started: float,
     try:
         writer.write(head)
         for byte in trickle:
-            if reader.at_eof():
+            if reader.at_eof() or time.monotonic() - started > limit:
                 break
             writer.write(bytes([byte]))
             await writer.drain()
@@ -186,7 +201,9 @@ async def hold(port: int, head: bytes, trickle: bytes, started: float,
         while not reader.at_eof():
             await asyncio.wait_for(reader.read(65536), max(limit - (time.monotonic() - started), 0.1))
         closes[index] = time.monotonic() - started
-    except (TimeoutError, ConnectionError):
+    except ConnectionError:  # closed with a reset (data the server had not read)
+        closes[index] = time.monotonic() - started
+    except TimeoutError:
         closes[index] = None if not reader.at_eof() else time.monotonic() - started
     finally:
         writer.close()
@@ -225,10 +242,14 @@ def run_flood(args: argparse.Namespace, base: str, port: int, pid: int) -> dict[
     sampler = Sampler(pid)
     sampler.start()
     read_for(base, 2)  # warm
+    cpu_before = cpu_s(pid)
     quiet = read_for(base, args.quiet)
+    cpu_quiet = cpu_s(pid) - cpu_before
     baseline = sampler.reset()
     child = spawn("flood", port, args.nice, "--clients", str(args.clients), "--seconds", str(args.seconds))
+    cpu_before = cpu_s(pid)
     loud = read_for(base, args.seconds)
+    cpu_flood = cpu_s(pid) - cpu_before
     attack = json.loads(child.communicate(timeout=120)[0])
     sampler.stop.set()
     return {"scenario": "flood", "clients": args.clients, "seconds": args.seconds,
@@ -237,7 +258,9 @@ def run_flood(args: argparse.Namespace, base: str, port: int, pid: int) -> dict[
             "p99_ratio": round(pct(loud, 0.99) / pct(quiet, 0.99), 2),
             "reads_quiet": len(quiet), "reads_flood": len(loud),
             "rss_before_mb": round(baseline, 1), "rss_peak_mb": round(sampler.peak, 1),
-            "rss_growth_mb": round(sampler.peak - baseline, 1), "attack_answers": attack}
+            "rss_growth_mb": round(sampler.peak - baseline, 1), "attack_answers": attack,
+            "server_cpu_share_quiet": round(cpu_quiet / args.quiet, 2),
+            "server_cpu_share_flood": round(cpu_flood / args.seconds, 2)}
 
 
 def run_slow(args: argparse.Namespace, base: str, port: int, pid: int) -> dict[str, Any]:
@@ -245,7 +268,12 @@ def run_slow(args: argparse.Namespace, base: str, port: int, pid: int) -> dict[s
                   str(args.limit))
     time.sleep(2)  # the connections are open
     latencies = read_for(base, args.limit - 5, pause=0.5)
-    attack = json.loads(child.communicate(timeout=args.limit + 60)[0])
+    try:
+        attack = json.loads(child.communicate(timeout=args.limit + 60)[0])
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
     half = attack["half_open"]
     closed = [t for t in half if t is not None and t >= 0]
     return {"scenario": "slow", "connections": args.connections,
@@ -272,6 +300,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--limit", type=float, default=90.0,
                         help="slow: seconds to watch the connections")
+    parser.add_argument("--nofile", type=int, help="the server's ulimit -n (e.g. 1024)")
     parser.add_argument("--nice", type=int, default=0,
                         help="niceness of the attacker process (19: as if on another machine)")
     parser.add_argument("--source", type=Path, help="checkout whose src/ the server runs")
@@ -282,7 +311,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         process, base, port = start(Path(tmp) / "store.db", Path(tmp) / "server.log",
-                                    args.source)
+                                    args.source, args.nofile)
         try:
             run = run_flood if args.scenario == "flood" else run_slow
             result = run(args, base, port, process.pid)
@@ -292,6 +321,7 @@ def main() -> None:
     result["server_log_bytes"] = log_bytes
     result["source"] = str(args.source or "this checkout")
     result["attacker_nice"] = args.nice
+    result["server_nofile"] = args.nofile
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
