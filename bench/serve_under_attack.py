@@ -36,7 +36,6 @@ import asyncio
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import api_load  # noqa: E402 - bench/ is not a package
+import api_load  # bench/ is not a package
 
 TOKEN = api_load.TOKEN
 BODY_BYTES = 5_000_000
@@ -68,8 +67,9 @@ def start(store: Path, log: Path, source: Path | None,
         process = subprocess.Popen(
             [sys.executable, "-c", "from claimtrack.cli import main; main()", "serve",
              "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-            preexec_fn=None if nofile is None else lambda: _limit_files(nofile))
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+    if nofile is not None:
+        _limit_files(process.pid, nofile)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + api_load.START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -86,10 +86,11 @@ def start(store: Path, log: Path, source: Path | None,
     raise RuntimeError("server did not start")
 
 
-def _limit_files(nofile: int) -> None:
-    """The server's open-files limit (ulimit -n), as on a default desktop system."""
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
+def _limit_files(pid: int, nofile: int) -> None:
+    """The server's open-files limit (ulimit -n), as on a default desktop system; set at
+    once after the start, long before the server listens (it loads for seconds)."""
+    _soft, hard = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+    resource.prlimit(pid, resource.RLIMIT_NOFILE, (nofile, hard))
 
 
 def cpu_s(pid: int) -> float:

@@ -105,16 +105,19 @@ def test_small_faults_api_published_out_of_range_is_a_422(client: TestClient, pu
     assert reason in error["message"]
 
 
-RUSSIAN = ["Министр обороны России заявил в понедельник, что войска покинули пригороды Харькова "
-           "после трёх дней боёв.",
-           "По словам представителя министерства, в результате обстрела пострадали несколько "
-           "жилых домов и школа."]
-ENGLISH = ["The Ukrainian defence minister said on Monday that Russian troops had shelled "
-           "residential areas of Kharkiv overnight.",
-           "Police in Kharkiv said three civilians were killed and a school was damaged in the "
-           "attack.",
-           "A spokesman for the regional government said that emergency crews were still "
-           "searching the ruins."]
+RUSSIAN = [
+    ("Министр обороны России заявил в понедельник, что войска покинули пригороды Харькова "
+     "после трёх дней боёв."),
+    ("По словам представителя министерства, в результате обстрела пострадали несколько жилых "
+     "домов и школа."),
+]
+ENGLISH = [
+    ("The Ukrainian defence minister said on Monday that Russian troops had shelled "
+     "residential areas of Kharkiv overnight."),
+    "Police in Kharkiv said three civilians were killed and a school was damaged in the attack.",
+    ("A spokesman for the regional government said that emergency crews were still searching "
+     "the ruins."),
+]
 
 
 @pytest.mark.parametrize(("parts", "language", "analysed"), [

@@ -70,8 +70,8 @@ def _parameters(operation: dict[str, Any]) -> str:
 
 
 def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
-    parts = [f'<div class="op"><p><span class="method">{escape(method)}</span>'
-             f"<code>{escape(path)}</code> {escape(operation.get('summary', ''))}</p>"]
+    parts = [(f'<div class="op"><p><span class="method">{escape(method)}</span>'
+              f"<code>{escape(path)}</code> {escape(operation.get('summary', ''))}</p>")]
     if operation.get("description"):
         parts.append(f"<pre>{escape(operation['description'])}</pre>")
     parts.append(_parameters(operation))

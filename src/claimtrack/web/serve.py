@@ -230,7 +230,7 @@ def serve(db_url: str | None, host: str, port: int, token: str | None,
     from claimtrack.web.state import ApiSettings
 
     names = allowed_hosts or ApiSettings.from_env().allowed_hosts
-    if host not in ("0.0.0.0", "::", "") and host.lower() not in names:  # noqa: S104
+    if host not in ("0.0.0.0", "::", "") and host.lower() not in names:
         names = (*names, host.lower())
     app = create_app(db_url, token=token, allowed_hosts=names)
     uvicorn.Server(uvicorn_config(app, host, port, limits or ServeLimits())).run()
