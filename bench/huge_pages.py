@@ -15,12 +15,15 @@ Two parts (issue 21, item 2):
     Each run is a separate ``claimtrack process`` into a fresh SQLite store (the model and the
     gazetteer load take about 10 s of the time); ``--code`` runs another checkout's ``src``
     (e.g. the code before the change) for a before/after, killed at ``--timeout`` seconds.
+(pages) each generated page alone, in this process: the extractor chain on a 2 MB cut of
+    it (before this change every page went through the chain whole), and the bounded path on
+    the whole 20 MB page (pruning, then the streaming path), with the seconds of each.
 (accuracy) HTML extraction before (the extractor chain on the raw page, as before this change)
     and after (the bounded path: pruned when over 1 MB) on the same pages in the same run:
     zyte-aeb (shingle F1, as ``claimtrack eval extract-html``) and trafilatura-eval-dev
     (snippet precision/recall/F1 as in trafilatura's comparison script).
 
-    python bench/huge_pages.py [--parts batch,accuracy] [--code DIR/src] [--timeout 180]
+    python bench/huge_pages.py [--parts batch,pages,accuracy] [--code DIR/src] [--timeout 180]
         [--out bench/results/huge_pages.json]
 """
 
@@ -158,6 +161,38 @@ def run_batch(code: str | None, timeout: float) -> dict[str, Any]:
                 "stdout_tail": out[-500:]}
 
 
+def run_pages() -> dict[str, Any]:
+    from claimtrack.stages.html_bounds import VisibleTextTooLong
+    from claimtrack.stages.html_extract import bounded_page, extract_main_text, extract_with_chain
+
+    records = bbc_articles(15)
+    fillers = {"nested": (records[10], nested_filler()), "deep": (records[14], deep_filler()),
+               "text": (records[11], text_filler(records[12:]))}
+    out: dict[str, Any] = {}
+    for name, (record, filler) in fillers.items():
+        row: dict[str, Any] = {}
+        small = article_page(record, filler, 2_000_000)
+        started = time.perf_counter()
+        extract_with_chain(small)
+        row["chain_2mb_s"] = round(time.perf_counter() - started, 1)
+        page = article_page(record, filler, 20_000_000)
+        started = time.perf_counter()
+        pruned = bounded_page(page)
+        row["prune_20mb_s"] = round(time.perf_counter() - started, 2)
+        row["pruned_mb"] = round(len(pruned) / 1e6, 1)
+        started = time.perf_counter()
+        try:
+            result = extract_main_text(page)
+            gold = [p.strip() for p in record["text"].split("\n\n")[1:] if p.strip()]
+            row["outcome"] = (f"{result.which}: article "
+                              f"{'found exactly' if list(result.paragraphs) == gold else 'differs'}")
+        except VisibleTextTooLong as exc:
+            row["outcome"] = f"fails: {exc}"
+        row["bounded_20mb_s"] = round(time.perf_counter() - started, 1)
+        out[name] = row
+    return out
+
+
 # --- accuracy ------------------------------------------------------------------------------
 
 
@@ -220,6 +255,9 @@ def main() -> None:
     if "batch" in args.parts:
         results["batch"] = run_batch(args.code, args.timeout)
         print(json.dumps(results["batch"], indent=1))
+    if "pages" in args.parts:
+        results["pages"] = run_pages()
+        print(json.dumps(results["pages"], indent=1))
     if "accuracy" in args.parts:
         results["accuracy"] = run_accuracy()
         print(json.dumps(results["accuracy"], indent=1))
