@@ -8,7 +8,7 @@ Two parts (issue 21, item 2):
     - ``huge-nested-20mb.html``: a BBC article in the middle of 20 MB of markup on one line
       (nested ``div``/``span`` wrappers with a menu word each, ``table`` grids of numbers,
       inline ``script`` blobs, ``svg`` icons and ``data:`` images, as page builders emit);
-    - ``huge-deep-20mb.html``: the same, the markup nested 200 levels deep (``div`` in ``div``);
+    - ``huge-deep-20mb.html``: another article amid ``div`` elements nested 100 levels deep;
     - ``huge-text-20mb.html``: the same article amid 20 MB of tables full of text (visible
       text far beyond any article within the 200,000-character text limit);
     - ``huge-50mb.html``: the nested page at 50 MB, over the 32 MB input limit.
@@ -90,7 +90,7 @@ def nested_filler() -> str:
 
 
 def deep_filler() -> str:
-    """About 2 KB of ``div`` nested 200 deep around one word."""
+    """About 2 KB of ``div`` nested 100 deep, twice (around a menu word, then around "x")."""
     return '<div class="d">' * 100 + "<span>Menu</span>" + "</div>" * 100 + (
         "<div>" * 100 + "x" + "</div>" * 100)
 
