@@ -17,12 +17,12 @@ from claimtrack.stages.html_bounds import FULL_EXTRACTION_MAX_CHARS, prune_html
 from claimtrack.stages.html_extract import extract_main_text
 
 PARAGRAPHS = [
-    "The city council voted on Tuesday to close the old harbour bridge for repairs that "
-    "engineers say will take at least eighteen months and cost more than forty million pounds.",
-    "Residents of the northern districts, who cross the bridge every day to reach the hospital "
-    "and the main railway station, said the council had not explained how traffic would cope.",
-    "The council leader said a temporary ferry service would start in the spring and that "
-    "buses would be rerouted over the motorway bridge to the east of the city centre.",
+    ("The city council voted on Tuesday to close the old harbour bridge for repairs that "
+    "engineers say will take at least eighteen months and cost more than forty million pounds."),
+    ("Residents of the northern districts, who cross the bridge every day to reach the hospital "
+    "and the main railway station, said the council had not explained how traffic would cope."),
+    ("The council leader said a temporary ferry service would start in the spring and that "
+    "buses would be rerouted over the motorway bridge to the east of the city centre."),
 ]
 TITLE = "Harbour bridge to close for eighteen months"
 #: Nested markup with a little menu text, as a page builder's wrappers make it.
@@ -120,6 +120,18 @@ def test_huge_pages_streaming_path_in_the_pipeline() -> None:
     assert outcome.ok, outcome.error
     assert outcome.document.title == TITLE
     assert outcome.document.text.split("\n\n") == PARAGRAPHS
+
+
+def test_huge_pages_streaming_path_stops_at_the_budget() -> None:
+    """The streaming path runs in this process, in Python callbacks between 1 MB parser
+    chunks, so the budget's alarm stops it."""
+    html = _page(10_000_000)
+    stage = CountingExtract()
+    [outcome] = _run(Pipeline([stage], time_budget_s=0.1), [RawDocument("huge", html,
+                                                                        format="html")])
+    assert outcome.error == ("huge: exceeded the time budget of 0.1 s in stage 'extract' "
+                             "(setting pipeline.time_budget_s)")
+    assert stage.extracted == {"huge": 1}
 
 
 def test_huge_pages_too_much_visible_text_fails_early_with_the_reason() -> None:
