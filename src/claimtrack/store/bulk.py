@@ -45,7 +45,7 @@ def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """One executemany INSERT (what ``save`` uses, on every engine)."""
+    """One executemany INSERT (what ``write_rows`` does on SQLite)."""
     if rows:
         conn.execute(insert(table), list(rows))
 

@@ -32,6 +32,8 @@ from claimtrack.store.schema import CHILD_TABLES, STORY_TABLES, THREAD_TABLES, d
 from claimtrack.store.story_store import StoryLinks
 from claimtrack.store.thread_store import ThreadLinks
 
+COPY_FROM = 1_000  # rows of one saved article from which save() writes them as save_many does
+
 
 @dataclass(frozen=True)
 class LockHold:
@@ -71,7 +73,11 @@ class Writes:
         def assign(conn: Connection, index: StoryIndex) -> None:
             self._stories.assign(conn, index, doc, self.story_settings)
 
-        self._store([doc], rows, insert_rows, assign, f"{doc.name}: could not save document "
+        # an article with thousands of claims writes tens of thousands of rows while the lock
+        # is held: those go in with COPY on PostgreSQL, as in save_many
+        many = sum(len(r) for r in rows.values()) >= COPY_FROM
+        self._store([doc], rows, write_rows if many else insert_rows, assign,
+                    f"{doc.name}: could not save document "
                     f"{doc.id}")
 
     def save_many(self, docs: Iterable[Document], batch_size: int = SAVE_BATCH) -> int:
