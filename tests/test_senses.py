@@ -106,6 +106,18 @@ def test_a_headline_event_the_article_reports_again_is_coded_once(pipeline: Any)
     assert [(e.id, e.type, e.actors[0].text) for e in events] == [("V1", "AGREE", "The IMF")]
 
 
+@pytest.mark.parametrize("text, actor", [
+    ('"I don\'t share the views of some of my colleagues who are coming out and objecting to '
+     'it," he said.', "my colleagues"),
+    ("The shadow cabinet revealed its support for the bill.", "The shadow cabinet"),
+    ("Mr Brown says he has held intensive talks with other finance ministers.", "Mr Brown"),
+    ("Mr Galloway was expelled from the Labour party last year.", "the Labour party"),
+])
+def test_a_pronoun_actor_is_shown_as_what_it_stands_for_in_its_sentence(
+        pipeline: Any, text: str, actor: str) -> None:
+    assert actor in [a.text for e in events_in(pipeline, text) for a in e.actors]
+
+
 def test_the_one_injured_is_not_the_attacker(pipeline: Any) -> None:
     events = events_in(pipeline, '"He was shaken but not badly injured," said a spokesman.')
     assert all(a.text != "He" for e in events for a in e.actors)

@@ -341,6 +341,8 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         etype, mode = "ASSAULT", None  # troops capturing ground: a use of force, not a search
     if pos == "VERB":
         actors = subjects(token)  # "were wounded": the wounded are no actor
+        if not actors and lemma in EXPELLING and any(c.dep_ == "nsubjpass" for c in children):
+            actors = prep_objects(token, {"from"})  # "was expelled from the Labour party"
         targets = [c for c in children if c.dep_ in {"dobj", "nsubjpass"} and not troops_sent]
         targets += prep_objects(token, {"to", "on", "with", "against", "into"})
         targets = [t for t in targets if t.ent_type_ not in {"DATE", "TIME"}]
@@ -358,6 +360,8 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
     return etype, mode, actors, _conjoined(targets)
 
 
+#: Sanctions whose passive names the body that imposes them with "from".
+EXPELLING = frozenset({"expel", "suspend", "ban", "bar", "exclude", "remove", "eject"})
 #: What is ordered when the order starts an investigation (the BBC set's house rule).
 INQUIRIES = frozenset({"report", "inquiry", "enquiry", "investigation", "review", "probe",
                        "audit", "inspection", "examination", "study"})
@@ -468,6 +472,7 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     Akayev ... returning to Kyrgyzstan" -> KGZ), else the country the article names most
     (never an IGO): news names a leader's country once, if at all.
     """
+    head = _antecedent(head)
     phrase = _phrase(doc, head)
     entity_id = doc.parse.user_data.get(TOKEN_ENTITY, {}).get(head.i)
     entity = doc.entity(entity_id)
@@ -488,6 +493,39 @@ def _actor(doc: Document, head: Any, other_side: frozenset[int] = frozenset()) -
     if country is None:
         country = _nearest_country(doc, head, other_side) or _focus_country(doc, other_side)
     return EventActor(text=phrase, entity=entity_id, country=country, sector=sector)
+
+
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
+
+
+def _antecedent(head: Any) -> Any:
+    """The phrase a pronoun stands for in its own sentence: a relative pronoun's noun ("my
+    colleagues who are objecting"), a personal or possessive pronoun's reporting subject ("Mr
+    Brown says he has been in talks", "the shadow cabinet revealed its support"); else the
+    pronoun itself (it may still be resolved across sentences by its entity)."""
+    if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and \
+            head.head.head.pos_ in {"NOUN", "PROPN"}:
+        return head.head.head
+    if head.lower_ in PRONOUNS - {"i", "we"}:
+        found = _reporting_subject(head)
+        if found is not None and found.pos_ in {"NOUN", "PROPN"} and _agrees(head, found):
+            return found
+    return head
+
+
+def _agrees(pronoun: Any, noun: Any) -> bool:
+    """Number agreement, enough to keep "they" off a single person and "he" off a crowd."""
+    plural = noun.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in noun.children)
+    if pronoun.lower_ in {"they", "their"}:
+        return plural or noun.lemma_.lower() in COLLECTIVE
+    if pronoun.lower_ in {"he", "she", "his", "her"}:
+        return not plural and noun.ent_type_ in {"PERSON", ""}
+    return not plural  # it, its
+
+
+#: Singular nouns for bodies spoken of as "they" in British English.
+COLLECTIVE = frozenset({"government", "party", "cabinet", "council", "committee", "board",
+                        "police", "team", "union", "opposition", "campaign", "army"})
 
 
 def _ethnic(phrase: str) -> bool:
