@@ -102,15 +102,12 @@ def _errors_exit() -> Iterator[None]:
 
 def _store(db_url: str | None, *, write: bool = False) -> Any:
     """The store for a command. Reading never migrates (an older schema is an error naming
-    ``claimtrack migrate``); a command that writes (``write``) migrates when needed and says
-    so on stderr."""
+    ``claimtrack migrate``); a command that writes (``write``) migrates when needed, and the
+    Store says so on stderr."""
     from claimtrack.store.repository import Store
 
-    store = Store(db_url, migrate=write)
-    if store.migrated_from:
-        click.echo(f"migrated the store at {_store_label(store.url)} from schema "
-                   f"{store.migrated_from} to {store.schema.version}", err=True)
-    elif store.migrated_from == "" and write:
+    store = Store(db_url, migrate=write)  # a migration is logged by the Store
+    if store.migrated_from == "" and write:
         click.echo(f"created the store at {_store_label(store.url)} "
                    f"(schema {store.schema.version})", err=True)
     return store

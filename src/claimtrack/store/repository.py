@@ -19,6 +19,7 @@ and the thread index). The SQL builders they share are in queries.py.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections import deque
 from typing import Any, Self
@@ -91,6 +92,10 @@ class Store(Writes, RecordReads, StoryReads, SummaryReads, ThreadReads, ContestR
             raise error(reason)
         self.migrated_from: str | None = None  # the version migrated from ("": none)
         if state.kind in ("empty", "behind"):
+            if state.kind == "behind":  # serve and scripts say so too, not only the CLI
+                logging.getLogger("claimtrack").warning(
+                    "migrating the store at %s from schema %s to %s", safe_url(self.url),
+                    state.version, state.head)
             migrate(engine)
             self.migrated_from = state.version or ""
             state = inspect_schema(engine)
