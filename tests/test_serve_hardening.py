@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from claimtrack.cli import main
 from claimtrack.web.app import create_app, host_allowed
 from claimtrack.web.docs_page import DOCS_ROUTE
-from claimtrack.web.serve import ServeLimits, uvicorn_config
+from claimtrack.web.serve import ServeLimits, allowed_hosts_for, uvicorn_config
+from claimtrack.web.state import LOCAL_HOSTS
 
 TOKEN = "serve-hardening-token"
 WAIT_S = 10.0  # a socket read that takes longer than this means the server held on
@@ -216,3 +219,21 @@ def test_serve_docs_page_loads_nothing_from_another_site(tmp_path: Path) -> None
     assert "<script" not in page and "cdn" not in page.lower() and "https://" not in page
     for path in client.get("/openapi.json").json()["paths"]:
         assert f"<code>{path}</code>" in page
+
+
+@pytest.mark.parametrize(("host", "names", "expected"), [
+    ("127.0.0.1", LOCAL_HOSTS, LOCAL_HOSTS),
+    ("192.0.2.7", LOCAL_HOSTS, (*LOCAL_HOSTS, "192.0.2.7")),
+    ("0.0.0.0", ("news.example",), ("news.example",)),
+    ("::", LOCAL_HOSTS, LOCAL_HOSTS),
+])
+def test_serve_answers_to_the_address_it_listens_on(host: str, names: tuple[str, ...],
+                                                    expected: tuple[str, ...]) -> None:
+    assert allowed_hosts_for(host, names) == expected
+
+
+def test_serve_command_documents_its_limits() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--allowed-host", "--header-timeout", "--body-timeout", "--max-connections"):
+        assert option in result.output

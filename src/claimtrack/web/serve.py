@@ -33,8 +33,11 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from claimtrack.web.state import LOCAL_HOSTS
+
 log = logging.getLogger("claimtrack.web.serve")
 
+WILDCARDS = frozenset({"0.0.0.0", "::", ""})  # every interface
 FD_RESERVE = 100  # file descriptors kept for the store, logs and the listening socket
 SUMMARY_EVERY_S = 10.0
 _TIMEOUT_MESSAGE = b"request head not received in time\n"
@@ -229,8 +232,19 @@ def serve(db_url: str | None, host: str, port: int, token: str | None,
     from claimtrack.web.app import create_app
     from claimtrack.web.state import ApiSettings
 
-    names = allowed_hosts or ApiSettings.from_env().allowed_hosts
-    if host not in ("0.0.0.0", "::", "") and host.lower() not in names:
-        names = (*names, host.lower())
+    names = allowed_hosts_for(host, allowed_hosts or ApiSettings.from_env().allowed_hosts)
     app = create_app(db_url, token=token, allowed_hosts=names)
     uvicorn.Server(uvicorn_config(app, host, port, limits or ServeLimits())).run()
+
+
+def allowed_hosts_for(host: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The Host names to answer when listening on ``host``: ``names``, plus ``host`` itself
+    when it is one address; on every interface with local names only, a warning (clients
+    of other machines would get 400 until the operator names the server)."""
+    if host in WILDCARDS:
+        if set(names) <= set(LOCAL_HOSTS):
+            log.warning("listening on %s but answering only to the Host names %s: pass "
+                        "--allowed-host with the name clients use (or set "
+                        "CLAIMTRACK_API_ALLOWED_HOSTS)", host, ", ".join(names))
+        return names
+    return names if host.lower() in names else (*names, host.lower())
