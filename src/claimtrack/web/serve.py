@@ -214,8 +214,10 @@ def uvicorn_config(app: Any, host: str, port: int, limits: ServeLimits, **option
         app, host=host, port=port, http=guarded_protocol(limits),
         timeout_keep_alive=limits.keep_alive,
         h11_max_incomplete_event_size=limits.max_head_bytes,
-        # a backstop on requests in progress; the cap on connections is the protocol's
-        limit_concurrency=limits.max_connections + 1,
+        # a backstop on requests in progress (503 past it); the cap on connections is the
+        # protocol's. Twice the cap: a connection closed at the cap leaves uvicorn's count a
+        # loop turn later, and at the cap itself a legitimate request would get 503
+        limit_concurrency=2 * limits.max_connections,
         **options,
     )
 
