@@ -79,15 +79,17 @@ antimeridian).
 Writes
 ------
 ``POST /api/v1/documents``  needs ``Authorization: Bearer <token>``. Body: one article or a
-list of up to 100: {text | html, url?, outlet?, title?, published? (YYYY-MM-DD)}. Each is
-run through the full pipeline and saved; a bad article gets an error entry, the rest go on.
+list of up to 100: {text | html, url?, outlet?, title?, published? (YYYY-MM-DD, 1800-2100)}.
+Each is run through the full pipeline and saved; a bad article gets an error entry, the rest
+go on. The token is checked from the request head, before any of the body is read.
 Response 200: {"stored": [{index, id, status, claims, events, places}],
 "errors": [{index, message}]} (``index`` is the position in the request).
 
 Errors
 ------
 Every error is ``{"error": {"status": <int>, "message": "<text>"}}`` (validation errors add
-``details``: [{location, message}]): 400 bad cursor, ambiguous id, a NUL (%00) in the URL, a
+``details``: [{location, message}]): 400 a Host header the server does not answer to (see
+``claimtrack serve --allowed-host``), bad cursor, ambiguous id, a NUL (%00) in the URL, a
 query parameter the route does not take (``?stances=deny``: the message lists the valid
 ones, see :func:`strict_query`), an unknown event ``type`` (the message lists the PLOVER
 types), ``from`` after ``to``, or a body that is not JSON at all (a one-line message),
