@@ -47,6 +47,18 @@ def types_in(pipeline: Any, text: str) -> list[str]:
     "Prosecutors used a law put in place to fight organised crime.",
     "The parties say their calls to voters are not marketing.",
     "GCSEs and A-levels should go, the chief inspector said.",
+    "Kennedy fired up his campaign from the party's headquarters.",
+    "The actress injured herself while performing in Chicago.",
+    "Instead of a bonfire of quangos there had been an explosion of them.",
+    "The carmaker wants to be a bigger player in the Asian assault on the US market.",
+    "The two leaders do nothing but fight it out together.",
+    "The protesters would plead not guilty to the charges.",
+    "More people were now actively seeking work.",
+    "The prince hosted a dinner at Windsor Castle.",
+    "The president wants to cut the twin deficits.",
+    "I joined the civil service to provide services to the public.",
+    "Mr Howard said: 'I reject that entirely.'",
+    "The singer denies child molestation.",
 ])
 def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str) -> None:
     assert types_in(pipeline, text) == []
@@ -72,6 +84,11 @@ def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str)
     ("Welsh councils should set their taxes at reasonable levels, the minister said.",
      "REQUEST"),
     ("The first minister has ordered an inquiry into the escape.", "ACCUSE"),
+    ("Israeli tanks fired four shells at targets in Jericho.", "ASSAULT"),
+    ("Iran threatened to cut off electricity to the enclave.", "THREATEN"),
+    ("The United Nations will provide 25,000 tons of food aid to refugees.", "AGREE"),
+    ("President Yeltsin hosted the Japanese prime minister in Krasnoyarsk.", "CONSULT"),
+    ("The government denied entry to the two activists.", "REJECT"),
 ])
 def test_the_same_words_in_their_event_sense_still_code(pipeline: Any, text: str,
                                                         expected: str) -> None:
@@ -129,6 +146,7 @@ def test_whoever_faces_accusations_is_not_the_accuser(pipeline: Any) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "Yukos filed for bankruptcy, hoping to halt the forced sale of its unit.",
     "Lord Falconer would urge MPs to oppose the bill if peers passed it.",
     "The government must press the Commission to act on fraud.",
     "The ministry is considering whether to appeal against the ruling.",

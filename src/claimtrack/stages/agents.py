@@ -156,8 +156,8 @@ def ordinary_news(sentence: Any, parties: list[Any], doc: Document | None = None
     its own words: there a bare country name is a team ("Umaga backed New Zealand to win")."""
     if doc is not None and ordinary_article(doc):
         return not any(_political_by_words(p) for p in parties)
-    if any(getattr(p, "sector", None) in POLITICAL_SECTORS for p in parties):
-        return False
+    if any(getattr(p, "sector", None) in POLITICAL_SECTORS - {"UAF"} for p in parties):
+        return False  # our "(unidentified attackers)" name no party: "beaten 6-1 6-3"
     words = {t.lower_ for t in sentence}
     return bool(words & ORDINARY_NEWS_WORDS) or bool(SCORE.search(sentence.text))
 
@@ -165,6 +165,8 @@ def ordinary_news(sentence: Any, parties: list[Any], doc: Document | None = None
 def _political_by_words(party: Any) -> bool:
     """A political party to an event whose sector does not come from a bare country name."""
     text = getattr(party, "text", "")
+    if getattr(party, "sector", None) == "UAF":
+        return False  # "(unidentified attackers)" is our placeholder, not a party in the text
     return code_sector(text) in POLITICAL_SECTORS or (
         getattr(party, "sector", None) in POLITICAL_SECTORS and code_country(text) is None)
 

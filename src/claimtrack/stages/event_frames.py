@@ -394,12 +394,18 @@ def _dated(mark: Any) -> bool:
         t.lower_ in {"days", "weeks", "months", "hours"} for t in mark.doc[max(0, mark.i - 2):mark.i])
 
 
+#: Verbs whose negation leaves their complement unsaid ("does not mean that ...").
+IMPLYING = frozenset({"mean", "imply", "suggest", "indicate", "show", "prove", "signal"})
+
+
 def negated(token: Any) -> bool:
     """The trigger, or the verb it is the complement or object of, is negated; a nominal
     trigger quantified by "no" ("no complaint had been made", "there were no talks") is too."""
     # not a subject: "the attack did not stop them" does not negate the attack
     chain = [token, token.head] if token.dep_ in {"xcomp", "dobj", "pobj", "nsubjpass",
                                                   "attr"} else [token]
+    if token.dep_ == "ccomp" and token.head.lemma_.lower() in IMPLYING:
+        chain.append(token.head)  # "did not mean that Libya had cut its ties"
     if token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
         return True
     return any(c.dep_ == "neg" for t in chain for c in t.children)

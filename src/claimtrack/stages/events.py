@@ -20,6 +20,7 @@ from claimtrack.model import Claim, Document, Event, EventActor, Span
 from claimtrack.stages.actor_codes import INTERNATIONAL, code_country, code_sector, iso3
 from claimtrack.stages.actors import TOKEN_ENTITY
 from claimtrack.stages.agents import (
+    ATTACK_WORDS,
     NEEDS_RECIPIENT,
     can_act,
     is_mishap,
@@ -39,6 +40,12 @@ from claimtrack.stages.event_frames import (
 from claimtrack.stages.senses import ASSENTING, argued_sense, phrase_text, reading_holds
 
 MODALS_HYPOTHETICAL = {"would", "could", "might", "may", "should", "must", "ought"}
+#: Words of an act expected, not taken ("are thought likely to propose", "is expected to").
+EXPECTED = frozenset({"expect", "expected", "likely", "unlikely", "poised", "due"})
+#: Words of an act wished for ("hoping to halt the sale", "wanted to deport everyone else");
+#: inflected too, as the tagger's lemma of "hoping" may be "hop".
+DESIRED = frozenset({"hope", "hoping", "hoped", "hopes", "want", "wanted", "wanting", "wants",
+                     "wish", "wished", "wishing", "wishes"})
 #: Verbs of weighing an act not yet taken ("considering whether to appeal").
 DELIBERATING = frozenset({"consider", "weigh", "mull", "contemplate", "debate", "ponder",
                           "explore", "examine", "study", "review"})
@@ -167,7 +174,31 @@ def _acted(doc: Document, candidate: Candidate, sentence: Any) -> bool:
         parties = len(candidate.actors) + sum(can_act(doc, t) for t in candidate.targets)
         if parties < 2 and not several:
             return False
-    return not (candidate.type == "ASSAULT" and not candidate.actors and is_mishap(sentence))
+    if candidate.type == "ASSAULT" and not candidate.actors:
+        if is_mishap(sentence) or _self_inflicted(candidate.token):
+            return False  # an accident: "injured herself while performing"
+        if candidate.targets and not any(can_act(doc, t) or t.ent_type_ in SITE_ENTITY_TYPES
+                                         for t in candidate.targets):
+            return False  # "an assault on the US market": no one and no place attacked
+        if candidate.token.lemma_.lower() in INJURIES and not _violent(sentence):
+            return False  # "many people are getting injured": no attack said
+    return True
+
+
+#: Triggers that name a harm, which is an attack only when the sentence says by whom or how.
+INJURIES = frozenset({"injure", "injured", "hurt", "wound", "wounded", "kill", "die", "beat",
+                      "beaten"})
+
+
+def _self_inflicted(trigger: Any) -> bool:
+    return any(c.dep_ == "dobj" and c.lower_ in {"herself", "himself", "themselves", "itself",
+                                                 "myself", "yourself", "ourselves"}
+               for c in trigger.children)
+
+
+def _violent(sentence: Any) -> bool:
+    words = {t.lower_ for t in sentence} | {t.lemma_.lower() for t in sentence}
+    return bool(words & (VIOLENCE_WORDS | ATTACK_WORDS))
 
 
 def _verbal_attack(trigger: Any, targets: list[Any]) -> bool:
@@ -628,7 +659,14 @@ def _hypothetical(token: Any) -> bool:
     if any(c.dep_ == "mark" and c.lower_ in {"if", "whether"} for t in [verb, *verb.ancestors]
            for c in t.children):
         return True
-    return any(t.lemma_.lower() in DELIBERATING for t in verb.ancestors if t.pos_ == "VERB")
+    if any(t.lemma_.lower() in DELIBERATING for t in verb.ancestors if t.pos_ == "VERB"):
+        return True
+    link = verb
+    while link.dep_ in {"xcomp", "conj"} and link.head.i != link.i:  # "hoping to halt",
+        link = link.head  # "thought likely to propose", "wanted to grant ... and deport"
+        if link.lemma_.lower() in EXPECTED | DESIRED or link.lower_ in EXPECTED | DESIRED:
+            return True
+    return False
 
 
 def _future(token: Any) -> bool:

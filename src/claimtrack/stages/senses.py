@@ -28,6 +28,11 @@ EVENT_HEADS = {"effort", "measure", "campaign", "operation", "process", "program
                "explosion", "blast", "fire", "protest", "rally", "march", "conference", "visit",
                "mission", "initiative", "war", "game", "round", "session", "summit", "order",
                "decree", "ban", "call", "demand", "threat", "warning", "crackdown", "assault"}
+#: Modifiers that make an attack one of words, law or commerce.
+FIGURATIVE_ATTACKS = frozenset({"legal", "verbal", "political", "personal", "scathing",
+                                "stinging", "blistering", "withering", "rhetorical", "asian",
+                                "european", "american", "japanese", "chinese", "marketing",
+                                "commercial", "sales", "export", "price"})
 MILITARY_WORDS = frozenset({"military", "naval", "army", "navy", "troop", "soldier", "war",
                             "warship", "missile", "marine", "joint", "drill", "air", "force",
                             "artillery", "tank", "nuclear", "combat", "defence", "defense"})
@@ -102,13 +107,33 @@ POSSESSING = frozenset({"keep", "retain", "have", "hold", "maintain", "lose", "g
 NEGOTIATED = frozenset({"proposal", "proposals", "plan", "plans", "deal", "offer", "terms",
                         "peace", "ceasefire", "truce", "settlement", "demand", "demands",
                         "compromise", "withdrawal", "reform", "reforms", "agreement"})
+#: What one seeks for oneself, not of others: "seeking work", "seeks re-election".
+PERSONAL_GOALS = frozenset({"work", "job", "jobs", "employment", "re-election", "election",
+                            "office", "nomination", "seat", "treatment", "career", "fame",
+                            "fortune", "buyer", "buyers", "partner", "partners", "investor",
+                            "investors", "finance", "funding", "growth", "return", "returns"})
+#: What a state cuts when it sanctions: "cut ties", "cut aid", "cut off gas".
+SEVERED = frozenset({"tie", "ties", "relation", "relations", "link", "links", "contact",
+                     "contacts", "aid", "assistance", "funding", "fund", "funds", "supply",
+                     "supplies", "gas", "oil", "electricity", "power", "water", "trade",
+                     "loan", "loans", "credit", "subsidy", "subsidies", "export", "exports",
+                     "import", "imports", "flight", "flights", "route", "routes", "access"})
+#: What is fired in an attack: "fired four shell bombs at targets".
+MUNITIONS = frozenset({"shot", "shots", "round", "rounds", "bullet", "bullets", "rocket",
+                       "rockets", "missile", "missiles", "shell", "shells", "bomb", "bombs",
+                       "mortar", "mortars", "grenade", "grenades", "gas", "cannon", "weapon",
+                       "weapons", "gun", "guns", "salvo", "salvoes", "volley", "volleys",
+                       "artillery", "torpedo", "torpedoes", "projectile", "projectiles"})
 #: What is denied rather than refused: rejecting a claim is a rebuttal (the stance of a
 #: claim), rejecting a call, a plan or an offer is a REJECT.
 REBUTTED = frozenset({
     "claim", "claims", "suggestion", "suggestions", "allegation", "allegations", "accusation",
     "accusations", "charge", "charges", "report", "reports", "rumour", "rumours", "rumor",
     "rumors", "speculation", "criticism", "criticisms", "complaint", "complaints", "assertion",
-    "assertions", "notion", "idea", "story", "stories", "account", "accounts"})
+    "assertions", "notion", "idea", "story", "stories", "account", "accounts", "question",
+    "questions", "wrongdoing", "involvement", "responsibility", "link", "links", "knowledge",
+    "molestation", "abuse", "murder", "assault", "fraud", "corruption", "bribery", "theft",
+    "rape", "manslaughter", "offence", "offences", "crime", "crimes", "statement"})
 #: What is fought in words or by policy: "fight terrorism", "the opposition to new stores".
 ABSTRACT_FOES = frozenset({"crime", "terrorism", "terror", "poverty", "disease", "corruption",
                            "drug", "drugs", "inflation", "fraud", "opposition", "case", "charge",
@@ -133,8 +158,10 @@ ASSENTING = frozenset({"accept", "agree", "admit", "acknowledge", "concede", "re
 def _objects_in(token: Any, words: frozenset[str]) -> bool:
     """Whether a direct object (or, in the passive, the subject) of the trigger is one of
     ``words``, by lemma or word ("sent arms", "intelligence was shared")."""
-    return any(o.lemma_.lower() in words or o.lower_ in words for o in token.children
-               if o.dep_ in {"dobj", "nsubjpass"})
+    heads = [o for o in token.children if o.dep_ in {"dobj", "nsubjpass"}]
+    heads += [c for o in heads for c in o.children if c.dep_ == "conj"]  # "photographs and
+    # other military intelligence"
+    return any(o.lemma_.lower() in words or o.lower_ in words for o in heads)
 
 
 def _question(token: Any) -> bool:
@@ -185,6 +212,11 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
             return False  # "would keep the veto": a power held, not used
         if lemma == "relief" and token.dep_ == "pobj" and token.head.lower_ == "to":
             return False  # "to the relief of his supporters"
+        if lemma == "explosion" and prep_objects(token, {"of"}):
+            return False  # "an explosion of quangos": growth, not a blast
+        if lemma in {"attack", "assault"} and any(
+                c.dep_ == "amod" and c.lower_ in FIGURATIVE_ATTACKS for c in token.children):
+            return False  # "legal attacks on BitTorrent", "the Asian assault on the US market"
         if lemma == "call":  # "calls for a ban", "a call to resign"; not "their calls are
             # not marketing" (telephone calls)
             return bool(prep_objects(token, {"for", "on", "upon"})) or any(
@@ -225,6 +257,33 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if lemma == "push":  # "pushing hard for the US support", "pushed Iran to"; not "pushed up
         # the price" or "pushed through the injury"
         return prt is None and not prep_objects(token, {"through", "into", "past"})
+    if lemma == "plead":  # "pleaded with Iran to", "pleaded for calm"; not "pleaded guilty"
+        return bool(prep_objects(token, {"for", "with"})) or any(
+            c.dep_ == "xcomp" for c in token.children)
+    if lemma == "seek" and objects and all(o.lemma_.lower() in PERSONAL_GOALS for o in objects):
+        return False  # "seeking work", "seeks re-election": nobody is asked for anything
+    if lemma == "host":  # "hosted the Japanese prime minister", "host a summit"; not "hosted a
+        # dinner at Windsor" or "will host the World Social Forum"
+        return any(o.lemma_.lower() in {"talk", "talks", "summit", "negotiation",
+                                        "negotiations", "meeting", "visit"}
+                   or o.ent_type_ in {"PERSON", "NORP", "GPE"} or code_sector(o.lemma_)
+                   or o.tag_ in {"NNP", "NNPS"}
+                   and o.ent_type_ not in {"EVENT", "FAC", "WORK_OF_ART"}
+                   for o in objects)
+    if lemma == "cut":  # "cut ties", "cut off electricity to"; not "cut the twin deficits"
+        return prt == "off" or _objects_in(token, SEVERED)
+    if lemma == "provide":  # "provide aid", "providing military intelligence"; not "provide
+        # services" or "provide a boost"
+        goods = SENT_GOODS | SHARED_GOODS | GRANTED | OFFERED
+        return any(t.lemma_.lower() in goods for o in token.children if o.dep_ in {
+            "dobj", "nsubjpass"} for t in o.subtree)  # "25,000 tons of emergency food aid"
+    if lemma == "fire":  # "fired rockets at", "fire on militants"; not "fired up his
+        # campaign", "I am fired up", "fired the coach"
+        return prt is None and (bool(prep_objects(token, {"at", "on", "into", "upon", "across"}))
+                                or _objects_in(token, MUNITIONS))
+    if lemma == "fight" and (prt == "out" or any(o.lower_ in {"it", "this", "that"}
+                                                 for o in objects)):
+        return False  # "fight it out together": a political quarrel
     if lemma == "ask":
         return not _question(token)
     if lemma == "send":
@@ -259,8 +318,10 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return any(o.lemma_.lower() in NEEDS_OBJECT[lemma] or o.lower_ in NEEDS_OBJECT[lemma]
                    for o in objects)
     if lemma in {"reject", "dismiss", "deny", "refute", "rebut"} and objects and all(
-            o.lemma_.lower() in REBUTTED or o.lower_ in REBUTTED for o in objects):
-        return False  # "dismissed claims of broken promises": a denial (the claim's stance)
+            o.lemma_.lower() in REBUTTED or o.lower_ in REBUTTED
+            or o.lower_ in {"that", "this", "it"} for o in objects):
+        return False  # "dismissed claims of broken promises", "I reject that entirely",
+        # "denies child molestation": a denial (the claim's stance), not a refusal
     if lemma in TRANSITIVE_ONLY:
         if lemma == "deny" and any(c.dep_ in {"ccomp", "xcomp"} for c in token.children):
             return False  # "denied sending troops" is a denial (a claim's stance), not a refusal
