@@ -56,7 +56,7 @@ def foreign_file(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("command", [["claims"], ["check"], ["documents"], ["migrate"],
-                                     ["threads"]])
+                                     ["threads"], ["process", __file__]])
 def test_store_volumes_another_apps_sqlite_file_is_refused_unchanged(
         foreign_file: Path, command: list[str]) -> None:
     before = _sha256(foreign_file)
