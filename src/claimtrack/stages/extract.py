@@ -74,7 +74,14 @@ class ExtractStage:
     def run_one(self, doc: Document, context: object) -> None:
         """Extract one document; ``context`` is what ``prepare`` returned (or None)."""
         repeats = context.get(id(doc), frozenset()) if isinstance(context, dict) else frozenset()
-        self._extract(doc, repeats)
+        try:
+            self._extract(doc, repeats)
+        except InputError:
+            if not repeats:
+                raise
+            # every line of the page is one its site repeats (a batch of near-copies): judge it
+            # alone, as a batch that failed used to be rerun document by document
+            self._extract(doc, frozenset())
 
     def _extract(self, doc: Document, site_repeats: frozenset[str] = frozenset()) -> None:
         raw = doc.raw
