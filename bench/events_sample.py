@@ -14,8 +14,8 @@ real PLOVER events of the coded type with the right actor. This script draws tha
    and the sentence before it (for pronouns).
 
 Options for a fresh draw: ``--seed`` picks another shuffle, ``--exclude`` leaves out the articles
-of earlier sample files (their ``meta`` lists them), so a new check judges articles no rule was
-chosen on; ``--shown-as-fact`` draws only events the product shows as having happened (status
+of earlier sample files (their ``meta`` lists them) and those of bbc-dev's labelled sentences,
+so a new check judges articles no rule was chosen on; ``--shown-as-fact`` draws only events the product shows as having happened (status
 asserted or hedged), leaving out those it flags as negated, hypothetical or denied.
 
 The first line is a ``meta`` record (seed, articles processed with their ids, pool size). The
@@ -82,6 +82,17 @@ def article_text(row: dict[str, Any]) -> str:
     return text if text.lstrip().startswith(str(row["title"]).strip()) else f"{row['title']}\n\n{text}"
 
 
+GOLD = CORPUS.parents[1] / "events" / "bbc_events_dev.jsonl"
+
+
+def gold_articles() -> set[str]:
+    """The BBC articles bbc-dev's labelled sentences come from (the coder's tuning set)."""
+    if not GOLD.exists():
+        return set()
+    with GOLD.open(encoding="utf-8") as handle:
+        return {str(json.loads(line)["article_id"]) for line in handle if line.strip()}
+
+
 def excluded_articles(paths: Sequence[Path]) -> set[str]:
     """The article ids listed in the ``meta`` lines of earlier sample files."""
     out: set[str] = set()
@@ -105,7 +116,7 @@ def run(out: Path, seed: int = SEED, exclude: Sequence[Path] = (),
     with CORPUS.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     rows.sort(key=lambda r: str(r["id"]))
-    left_out = excluded_articles(exclude)
+    left_out = excluded_articles(exclude) | (gold_articles() if exclude else set())
     rows = [r for r in rows if str(r["id"]) not in left_out]
     rng = random.Random(seed)
     order = rows[:]
