@@ -256,3 +256,20 @@ def test_store_locking_ctrl_c_exits_130_and_leaves_the_store_whole(tmp_path: Pat
     assert "interrupted" in rest and "Aborted" not in rest and "Traceback" not in rest
     with Store(url) as store:
         assert check_store(store).ok
+
+
+def test_store_locking_threads_saving_through_one_store_give_the_serial_threads(
+        store_url: str, tmp_path: Path, docs: list[Document]) -> None:
+    """Saves from several threads of one process (the API's workers) share one Store, whose
+    indexes are linked into before the database lock: they still get the serial threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    reference = f"sqlite:///{tmp_path / 'reference.db'}"
+    with Store(reference) as serial:
+        for doc in docs:
+            serial.save(doc)
+    with Store(store_url) as shared, ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(shared.save, [*docs, *docs]))
+        assert check_store(shared).ok
+    assert {members for _, members in threads_of(store_url)[0]} == {
+        members for _, members in threads_of(reference)[0]}

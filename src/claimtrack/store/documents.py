@@ -214,7 +214,8 @@ class DocumentReads:
             return None
         from claimtrack.store.relink import delete_and_relink  # imports this module
 
-        return delete_and_relink(self, doc_id)
+        with self._writing:  # type: ignore[attr-defined]  # the Store's (repository.py)
+            return delete_and_relink(self, doc_id)
 
     def count(self, table: str) -> int:
         """Rows in one store table (by name), for status output and tests."""

@@ -20,6 +20,7 @@ and the thread index). The SQL builders they share are in queries.py.
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 from collections import deque
 from typing import Any, Self
@@ -61,6 +62,9 @@ class Store(Writes, RecordReads, StoryReads, SummaryReads, ThreadReads, ContestR
         self._stories = StoryLinks()  # the story index, built at the first save
         self._threads = ThreadLinks()  # the thread index, likewise
         self.lock_holds: deque[LockHold] = deque(maxlen=100_000)  # see writes.py
+        # one save or delete at a time per Store: they link into the shared indexes before
+        # taking the database's write lock, which no longer serializes them by itself
+        self._writing = threading.RLock()
         engine = None
         try:
             engine = open_engine(self.url)

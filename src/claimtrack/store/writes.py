@@ -10,6 +10,7 @@ all in one transaction. Each write transaction's lock hold is recorded in
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -62,6 +63,7 @@ class Writes:
     _stories: StoryLinks
     _threads: ThreadLinks
     lock_holds: deque[LockHold]
+    _writing: threading.RLock
 
     def save(self, doc: Document) -> None:
         """Store ``doc``, replacing any earlier records of the same article, all or nothing,
@@ -120,12 +122,20 @@ class Writes:
         # outside the write transaction: these take time
         vectors = self._threads.embed(thread_claims, self.thread_embedder)
         ids = [doc.id for doc in docs]
+        with self._writing:
+            self._store_linked(ids, len(docs), rows, write, assign, thread_claims, vectors,
+                               failure)
+
+    def _store_linked(self, ids: list[str], count: int, rows: dict[Any, list[dict[str, Any]]],
+                      write: RowWriter, assign: Callable[[Connection, StoryIndex], None],
+                      thread_claims: list[ThreadClaim], vectors: list[Any],
+                      failure: str) -> None:
         stories_touched = False
         try:
             with self._snapshot() as conn:
                 plan = self._threads.prepare(conn, thread_claims, vectors, self.thread_embedder,
                                              saving=ids)
-            with self._write_transaction(len(docs)) as conn:
+            with self._write_transaction(count) as conn:
                 state = self._threads.check(conn, plan)
                 index = self._stories.in_sync(conn, self.story_settings)
                 stories_touched = True
