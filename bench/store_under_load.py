@@ -69,7 +69,9 @@ def lock_holds(url: str, articles: int) -> dict[str, Any]:
     from claimtrack.settings import Settings
     from claimtrack.store.repository import Store
 
-    pipeline = build_pipeline(Settings())
+    settings = Settings()
+    settings.pipeline.time_budget_s = 3600  # the 2,000-sentence article takes minutes
+    pipeline = build_pipeline(settings)
     raws = [RawDocument(name=r["url"], content=r["text"], format="clean", outlet="BBC",  # type: ignore[arg-type]
                         published=date.fromisoformat(r["published"]))
             for r in bbc_rows(0, articles)]
