@@ -184,3 +184,19 @@ def test_small_faults_warc_gz_resumes_after_garbage_and_two_bad_members(tmp_path
     errors = [i.error for i in items if not isinstance(i, RawDocument)]
     # one error per damaged stretch: the garbage and the bad member after it are one
     assert len(errors) == 2 and all("skipped to the next record" in e for e in errors)
+
+
+def test_small_faults_process_published_out_of_range_is_bad_usage(tmp_path: Path) -> None:
+    """`process --published 0001-01-01` is a usage error (exit 2) naming the range, not an
+    OverflowError in the middle of a run."""
+    from click.testing import CliRunner
+
+    from claimtrack.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("The mayor said on Friday that the port reopened after repairs.\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(main, ["process", str(article), "--published", "0001-01-01",
+                                       "--db", f"sqlite:///{tmp_path / 's.db'}"])
+    assert result.exit_code == 2, result.output
+    assert "1800-2100" in result.output

@@ -34,6 +34,17 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """--published: an ISO date an article can carry (1800-2100, as the readers require)."""
+    from claimtrack.readers.base import published_problem
+
+    parsed = _date(ctx, param, value)
+    problem = published_problem(parsed) if parsed is not None else None
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return parsed
+
+
 def _span_end(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """--from / --to: an ISO date, and --from not after --to (whichever click reads second
     sees the other in ``ctx.params``)."""
@@ -133,7 +144,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--published", callback=_date, help="Publication date for single-file inputs (YYYY-MM-DD).")
+@click.option("--published", callback=_published,
+              help="Publication date for single-file inputs (YYYY-MM-DD, 1800-2100).")
 @click.option("--url", help="Source URL for single-file inputs.")
 @click.option("--outlet", help="Outlet name, e.g. 'The Moscow Times' (default: from the page or URL).")
 @click.option("--jsonl", "to_jsonl", is_flag=True, help="Write documents as JSON lines to stdout instead of storing.")
