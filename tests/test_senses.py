@@ -59,6 +59,14 @@ def types_in(pipeline: Any, text: str) -> list[str]:
     "I joined the civil service to provide services to the public.",
     "Mr Howard said: 'I reject that entirely.'",
     "The singer denies child molestation.",
+    "A spokesman refused to comment on speculation about the merger.",
+    "Dr Fox refused to discuss weekend newspaper reports.",
+    "The report of a leak was immediately denied.",
+    "Mr Blair dismissed the talk of splits.",
+    "The gambling industry is being frozen in time.",
+    "The number of files destroyed by the ministry has risen.",
+    "Mr Houston is alleged to have said that the prisons should be closed.",
+    "Officials failed to back up their words with action.",
 ])
 def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str) -> None:
     assert types_in(pipeline, text) == []
@@ -89,6 +97,9 @@ def test_a_trigger_word_in_another_sense_codes_nothing(pipeline: Any, text: str)
     ("The United Nations will provide 25,000 tons of food aid to refugees.", "AGREE"),
     ("President Yeltsin hosted the Japanese prime minister in Krasnoyarsk.", "CONSULT"),
     ("The government denied entry to the two activists.", "REJECT"),
+    ("The rebels refused to discuss the peace proposal.", "REJECT"),
+    ("Washington froze the bank accounts of three officials.", "SANCTION"),
+    ("Soldiers destroyed homes in the village.", "ASSAULT"),
 ])
 def test_the_same_words_in_their_event_sense_still_code(pipeline: Any, text: str,
                                                         expected: str) -> None:
@@ -124,8 +135,8 @@ def test_a_headline_event_the_article_reports_again_is_coded_once(pipeline: Any)
 
 
 @pytest.mark.parametrize("text, actor", [
-    ('"I don\'t share the views of some of my colleagues who are coming out and objecting to '
-     'it," he said.', "my colleagues"),
+    (('"I don\'t share the views of some of my colleagues who are coming out and objecting to '
+     'it," he said.'), "my colleagues"),
     ("The shadow cabinet revealed its support for the bill.", "The shadow cabinet"),
     ("Mr Brown says he has held intensive talks with other finance ministers.", "Mr Brown"),
     ("Mr Galloway was expelled from the Labour party last year.", "the Labour party"),
@@ -133,6 +144,12 @@ def test_a_headline_event_the_article_reports_again_is_coded_once(pipeline: Any)
 def test_a_pronoun_actor_is_shown_as_what_it_stands_for_in_its_sentence(
         pipeline: Any, text: str, actor: str) -> None:
     assert actor in [a.text for e in events_in(pipeline, text) for a in e.actors]
+
+
+def test_a_negated_rejection_is_flagged_negated(pipeline: Any) -> None:
+    events = events_in(pipeline, "Labour's chairman said: 'We haven't ruled out all-black "
+                                 "shortlists.'")
+    assert events and all(e.negated for e in events if e.type == "REJECT")
 
 
 def test_the_one_injured_is_not_the_attacker(pipeline: Any) -> None:

@@ -52,7 +52,7 @@ GROUP_NOUNS = frozenset({
     "chancellor", "president", "premier", "king", "queen", "prince", "mayor", "governor",
     "senator", "mp", "peer", "lord", "lady", "bishop", "pope", "cleric", "protester", "rebel",
     "councillor", "candidate", "ambassador", "commissioner", "mep", "deputy", "attorney",
-    "chancellor", "speaker", "whip", "backbencher", "constable", "sheriff", "magistrate",
+    "speaker", "whip", "backbencher", "constable", "sheriff", "magistrate",
     "separatist", "terrorist", "kidnapper", "hijacker", "bomber", "sniper", "pirate", "worker",
     "striker", "activist", "journalist", "reporter", "newspaper", "broadcaster", "report",
     "man", "woman", "boy", "girl", "person", "individual", "family", "parent", "child",

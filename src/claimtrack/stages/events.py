@@ -293,10 +293,22 @@ def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
         claim=_reporting_claim(doc.claims, trigger),
         actors=actors,
         targets=_unique(_actor(doc, t, _subtrees(candidate.actors)) for t in candidate.targets),
-        negated=(negated(token) and candidate.type != "REJECT") or _cancelled(token),
+        # "will not accept" is a REJECT, not a negated one; "haven't ruled out" is no REJECT
+        negated=(negated(token) and (candidate.type != "REJECT"
+                                     or _lexical_type(token) == "REJECT")) or _cancelled(token),
         hypothetical=_hypothetical(token), proposed=candidate.proposed,
         context=["future"] if candidate.future or _future(token) else [],
     )
+
+
+def _lexical_type(token: Any) -> str | None:
+    """The trigger table's type for the token's lemma (with its particle), before the frames."""
+    pos = "VERB" if token.pos_ in {"VERB", "AUX"} else token.pos_
+    prt = particle(token) if pos == "VERB" else None
+    lemma = token.lemma_.lower()
+    found = (triggers().get((f"{lemma} {prt}", pos)) if prt else None) or triggers().get(
+        (lemma, pos))
+    return found[0] if found else None
 
 
 UNIDENTIFIED = "(unidentified attackers)"

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ExtractStage", "clean_plaintext_lines", "split_blocks"]
 
-_PAGE_MARKUP = re.compile(r"<(html|body|head|!doctype)\b", re.I)
+_PAGE_MARKUP = re.compile(r"<(html|body|head|!doctype)\b", re.IGNORECASE)
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
 MIN_ARTICLE_WORDS = 8  # fewer words than this from an HTML page is a menu, not an article
 #: A page's visible text may be this many times the article text limit (``max_chars``): beyond
@@ -220,7 +220,7 @@ def split_authors(value: str | None) -> list[str]:
     if not value:
         return []
     names = re.split(r"\s*;\s*|\s*,\s*|\s+and\s+|\s*&\s*", value.strip())
-    return [re.sub(r"^by\s+", "", n, flags=re.I).strip() for n in names if n.strip()]
+    return [re.sub(r"^by\s+", "", n, flags=re.IGNORECASE).strip() for n in names if n.strip()]
 
 
 def _paragraph_spans(text: str, separator: str) -> list[Span]:

@@ -112,6 +112,22 @@ PERSONAL_GOALS = frozenset({"work", "job", "jobs", "employment", "re-election", 
                             "office", "nomination", "seat", "treatment", "career", "fame",
                             "fortune", "buyer", "buyers", "partner", "partners", "investor",
                             "investors", "finance", "funding", "growth", "return", "returns"})
+#: What is frozen as a sanction or a concession ("froze the regime's assets").
+FROZEN = frozenset({"asset", "assets", "account", "accounts", "bank", "property", "debt",
+                    "debts", "payment", "payments", "talks", "membership", "programme",
+                    "program", "cooperation", "co-operation", "deal", "settlement",
+                    "settlements", "construction", "relations", "visa", "visas"})
+#: What is destroyed in an attack: buildings, places, weapons, livelihoods.
+DESTROYED = frozenset({
+    "house", "houses", "home", "homes", "building", "buildings", "village", "villages", "town",
+    "towns", "city", "bridge", "bridges", "school", "schools", "mosque", "mosques", "church",
+    "churches", "temple", "shrine", "crop", "crops", "field", "fields", "vehicle", "vehicles",
+    "car", "cars", "truck", "trucks", "tank", "tanks", "aircraft", "plane", "planes",
+    "helicopter", "helicopters", "base", "bases", "post", "posts", "camp", "camps", "office",
+    "offices", "property", "properties", "infrastructure", "road", "roads", "hospital",
+    "hospitals", "embassy", "station", "airport", "port", "pipeline", "plant", "factory",
+    "market", "shop", "shops", "weapon", "weapons", "missile", "missiles", "launcher",
+    "launchers", "ship", "boat", "boats", "checkpoint", "headquarters", "compound"})
 #: What a state cuts when it sanctions: "cut ties", "cut aid", "cut off gas".
 SEVERED = frozenset({"tie", "ties", "relation", "relations", "link", "links", "contact",
                      "contacts", "aid", "assistance", "funding", "fund", "funds", "supply",
@@ -238,10 +254,14 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
         return any(code_sector(phrase_text(a)) == "MIL" for a in subjects(token))
     if lemma in {"decline", "refuse"} and any(
             c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS
-            and not any(g.dep_ == "prep" or (g.dep_ == "dobj" and g.lemma_.lower() in NEGOTIATED)
-                        for g in c.children) for c in token.children):
-        return False  # "declined to comment", "refused to discuss his new position": a stance
-        # of the claim, not a refusal event ("refused to discuss the proposal" stays one)
+            and not any(g.lemma_.lower() in NEGOTIATED for g in c.subtree
+                        if g.dep_ in {"dobj", "pobj"}) for c in token.children):
+        return False  # "declined to comment on speculation", "refused to discuss his new
+        # position": a stance of the claim ("refused to discuss the proposal" stays a REJECT)
+    if lemma in SPEECH_VERBS and token.dep_ == "xcomp" and token.head.lemma_.lower() in {
+            "refuse", "decline"} and not any(g.lemma_.lower() in NEGOTIATED for g in token.subtree
+                                              if g.dep_ in {"dobj", "pobj"}):
+        return False  # "Dr Fox refused to discuss weekend newspaper reports": no meeting
     if lemma == "call":  # "called it a disgrace" is no request (see _code); "called on X to" is
         if any(c.dep_ == "nsubjpass" for c in token.children) and not prep_objects(
                 token, {"on", "for", "upon"}):
@@ -257,6 +277,18 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if lemma == "push":  # "pushing hard for the US support", "pushed Iran to"; not "pushed up
         # the price" or "pushed through the injury"
         return prt is None and not prep_objects(token, {"through", "into", "past"})
+    if lemma == "freeze":  # "froze its assets", "freeze the foreign debts"; not "the industry
+        # is being frozen in time"
+        return _objects_in(token, SEVERED | FROZEN)
+    if lemma == "destroy":  # "destroyed homes", "destroyed two tanks"; not "files destroyed"
+        return _objects_in(token, DESTROYED) or any(
+            o.ent_type_ in {"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"}
+            for o in token.children if o.dep_ in {"dobj", "nsubjpass"})
+    if lemma == "allege" and any(c.dep_ == "nsubjpass" for c in token.children) and any(
+            c.dep_ == "xcomp" for c in token.children):
+        return False  # "Mr Houston is alleged to have said ...": a hedge, nobody accuses
+    if lemma == "back" and prt == "up":
+        return False  # "back up their words"
     if lemma == "plead":  # "pleaded with Iran to", "pleaded for calm"; not "pleaded guilty"
         return bool(prep_objects(token, {"for", "with"})) or any(
             c.dep_ == "xcomp" for c in token.children)
@@ -317,9 +349,10 @@ def reading_holds(token: Any, lemma: str, pos: str) -> bool:
     if lemma in NEEDS_OBJECT:
         return any(o.lemma_.lower() in NEEDS_OBJECT[lemma] or o.lower_ in NEEDS_OBJECT[lemma]
                    for o in objects)
-    if lemma in {"reject", "dismiss", "deny", "refute", "rebut"} and objects and all(
-            o.lemma_.lower() in REBUTTED or o.lower_ in REBUTTED
-            or o.lower_ in {"that", "this", "it"} for o in objects):
+    rejected = objects + [c for c in token.children if c.dep_ == "nsubjpass"]
+    if lemma in {"reject", "dismiss", "deny", "refute", "rebut"} and rejected and all(
+            o.lemma_.lower() in REBUTTED or o.lower_ in REBUTTED | {"talk"}
+            or o.lower_ in {"that", "this", "it"} for o in rejected):
         return False  # "dismissed claims of broken promises", "I reject that entirely",
         # "denies child molestation": a denial (the claim's stance), not a refusal
     if lemma in TRANSITIVE_ONLY:
