@@ -81,38 +81,35 @@ class EventsStage:
                 coded = _coded(doc, sentence, candidates)
                 if not coded:  # a sentence coding no other act may criticise
                     coded = _coded(doc, sentence, criticisms(doc, sentence))
-                for candidate in coded:
-                    doc.events.append(_event(doc, candidate, f"V{len(doc.events) + 1}"))
+                doc.events.extend(coded)
             _drop_headline_copies(doc)
+            for number, event in enumerate(doc.events, start=1):
+                event.id = f"V{number}"
         return docs
 
 
 def _drop_headline_copies(doc: Document) -> None:
     """'Butler launches attack on Blair' over 'Lord Butler has attacked Tony Blair ...': the
     headline names the event the article then reports in full, with a clipped actor; an event
-    of the headline whose type the body reports again is left out (ids renumbered)."""
+    of the headline whose type the body reports again is left out."""
     first = next(iter(doc.parse.sents), None)
     if first is None or first.text.rstrip()[-1:] in {".", "!", "?", '"'} or "\n" not in (
             first.text[len(first.text.rstrip()):] + doc.text[first.end_char:first.end_char + 3]):
         return  # not a headline line: a first sentence of the body
     body_types = {e.type for e in doc.events if e.trigger.start >= first.end_char}
-    kept = [e for e in doc.events
-            if e.trigger.start >= first.end_char or e.type not in body_types]
-    if len(kept) != len(doc.events):
-        for number, event in enumerate(kept, start=1):
-            event.id = f"V{number}"
-        doc.events = kept
+    doc.events = [e for e in doc.events
+                  if e.trigger.start >= first.end_char or e.type not in body_types]
 
 
-def _coded(doc: Document, sentence: Any, candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates that remain events after the frames, the actor and sense checks and the
-    ordinary-news filter, in sentence order."""
+def _coded(doc: Document, sentence: Any, candidates: list[Candidate]) -> list[Event]:
+    """The events the candidates make after the frames, the actor and sense checks and the
+    ordinary-news filter, in sentence order (ids are given once the document is coded)."""
     out = []
     for candidate in apply_frames(sorted(candidates, key=lambda c: c.token.i)):
         if (candidate.actors or candidate.targets) and _acted(doc, candidate, sentence):
             event = _event(doc, candidate, "")
             if not ordinary_news(sentence, [*event.actors, *event.targets], doc):
-                out.append(candidate)
+                out.append(event)
     return out
 
 
@@ -301,13 +298,20 @@ def _event(doc: Document, candidate: Candidate, event_id: str) -> Event:
     )
 
 
-def _lexical_type(token: Any) -> str | None:
-    """The trigger table's type for the token's lemma (with its particle), before the frames."""
-    pos = "VERB" if token.pos_ in {"VERB", "AUX"} else token.pos_
+def _lookup(token: Any, lemma: str, pos: str) -> tuple[str, tuple[str, str | None] | None]:
+    """The trigger table's entry for the lemma, with its particle when the table has the pair
+    ("turned down", "cracked down", "blew up"); the lemma the entry was found under."""
     prt = particle(token) if pos == "VERB" else None
-    lemma = token.lemma_.lower()
-    found = (triggers().get((f"{lemma} {prt}", pos)) if prt else None) or triggers().get(
-        (lemma, pos))
+    found = triggers().get((f"{lemma} {prt}", pos)) if prt else None
+    if found is None:
+        return lemma, triggers().get((lemma, pos))
+    return (lemma if lemma in {"call", "step", "pull"} else f"{lemma} {prt}"), found
+
+
+def _lexical_type(token: Any) -> str | None:
+    """The trigger table's type for the token, before the frames retype it."""
+    pos = "VERB" if token.pos_ in {"VERB", "AUX"} else token.pos_
+    found = _lookup(token, token.lemma_.lower(), pos)[1]
     return found[0] if found else None
 
 
@@ -343,12 +347,7 @@ def _code(token: Any) -> tuple[str, str | None, list[Any], list[Any]] | None:
         lemma = "talk"
     if lemma == "law" and any(c.lower_ == "martial" for c in token.children):
         lemma = "martial law"
-    prt = particle(token) if pos == "VERB" else None
-    found = triggers().get((f"{lemma} {prt}", pos)) if prt else None
-    if found is None:
-        found = triggers().get((lemma, pos))
-    elif lemma not in {"call", "step", "pull"}:
-        lemma = f"{lemma} {prt}"  # "turned down", "cracked down", "blew up"
+    lemma, found = _lookup(token, lemma, pos)
     if found is None:
         return None
     etype, mode = found
