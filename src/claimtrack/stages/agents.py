@@ -133,18 +133,9 @@ POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "PTY", "LEG", "JUD", "COP", 
                                "SPY", "UAF", "OPP", "SEP", "INS"})
 #: Words of sport, awards, entertainment and markets: there "beat", "fight", "attack",
 #: "offer", "bid" and "reject" are a match, a campaign for votes of a jury, or a deal.
-ORDINARY_NEWS_WORDS = frozenset({
-    "match", "matches", "game", "games", "final", "finals", "semi-final", "championship",
-    "champion", "champions", "title", "cup", "league", "tournament", "season", "goal", "goals",
-    "scored", "striker", "midfielder", "defender", "goalkeeper", "coach", "squad", "olympic",
-    "olympics", "medal", "race", "sprint", "marathon", "tennis", "football", "rugby", "cricket",
-    "golf", "seed", "set", "sets", "award", "awards", "prize", "nomination", "nominated",
-    "oscar", "oscars", "grammy", "bafta", "album", "single", "chart", "charts", "film", "films",
-    "box", "singer", "band", "actor", "actress", "festival", "bid", "takeover", "shares",
-    "shareholder", "shareholders", "stake", "merger", "acquisition", "profit", "profits",
-    "revenue", "sales", "investors", "stock", "dividend", "customers", "consumers", "brand",
-    "recall", "product", "products", "game's", "console", "handset", "software",
-})
+ORDINARY_NEWS_WORDS = frozenset(word for word, (_topic, scope) in
+                                lexicons.table("topic_words.tsv").items()
+                                if scope in {"sentence", "both"})
 SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b")
 
 
@@ -189,7 +180,7 @@ def ordinary_article(doc: Document) -> bool:
         words = [t.lower_ for t in doc.parse if t.is_alpha]
         counts = {"ordinary": 0, "political": 0}
         for word in words:
-            if word in topics:
+            if word in topics and topics[word][1] in {"article", "both"}:
                 counts[topics[word][0]] += 1
         total = counts["ordinary"] + counts["political"]
         doc.parse.user_data[key] = len(words) >= MIN_TOPIC_WORDS and total > 0 and (
